@@ -1,0 +1,156 @@
+"""Typed kiosk settings, loaded from ``kiosk_config/kiosk.toml`` and overlaid by a site's file.
+
+The defaults file is the only source of defaults: the models below declare types and allowed
+values but no default values, so a key missing from the defaults file is a bug a test catches.
+A site file may name only what differs. Every problem stops start-up with a
+:class:`~kiosk.core.errors.ConfigError` naming the file, line, key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kiosk.core.errors import ConfigError
+from kiosk.core.tomlpos import describe_error, find_line
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULTS_FILE = PROJECT_ROOT / "kiosk_config" / "kiosk.toml"
+
+Language = Literal["fi", "sv", "en", "se"]
+TextSize = Literal[100, 150, 200]
+SpeechRate = Literal["slower", "normal", "faster"]
+
+
+class _Section(BaseModel):
+    """A settings section: unknown keys are errors, values are never coerced between types."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class DisplaySettings(_Section):
+    fullscreen: bool
+    window_size: list[int] = Field(min_length=2, max_length=2)
+    kiosk_mode: bool
+    show_cursor: bool
+
+    @model_validator(mode="after")
+    def _size_is_sane(self) -> DisplaySettings:
+        w, h = self.window_size
+        if not (320 <= w <= 7680 and 240 <= h <= 4320):
+            raise ValueError("window_size must be [width, height] within 320x240 .. 7680x4320")
+        return self
+
+
+class VisitorDefaults(_Section):
+    languages: list[Language] = Field(min_length=1)
+    default_language: Language
+    text_size: TextSize
+    high_contrast: bool
+    read_aloud: bool
+    speech_rate: SpeechRate
+    volume: int = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _default_is_offered(self) -> VisitorDefaults:
+        if self.default_language not in self.languages:
+            raise ValueError("default_language must be one of languages")
+        return self
+
+
+class SessionSettings(_Section):
+    idle_seconds: int = Field(ge=30, le=3600)
+    warning_seconds: int = Field(ge=20, le=300)
+    out_of_order_seconds: int = Field(ge=5, le=300)
+    attract_seconds: int = Field(ge=2, le=30)
+
+
+class PathSettings(_Section):
+    data_dir: str
+
+    def resolved_data_dir(self) -> Path:
+        """The data folder: the configured one, else systemd's state folder, else the user's."""
+        if self.data_dir:
+            return Path(self.data_dir)
+        if os.environ.get("STATE_DIRECTORY"):
+            return Path(os.environ["STATE_DIRECTORY"].split(":")[0])
+        return Path.home() / ".local" / "state" / "kiosk"
+
+
+class Settings(_Section):
+    """All kiosk settings. Build with :func:`load_settings`, never by hand outside tests."""
+
+    display: DisplaySettings
+    visitor: VisitorDefaults
+    session: SessionSettings
+    paths: PathSettings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), "(file)", "file not found; check the path given to --config")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), "(file)", f"cannot be read: {exc}") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise ConfigError(str(path), "(syntax)", f"not valid TOML: {exc}", line) from exc
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Overlay ``over`` on ``base`` one level of tables deep (sections, then keys)."""
+    merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _owner(loc: tuple[Any, ...], layers: list[tuple[Path, dict[str, Any]]]) -> Path:
+    """The last file (site file first) that sets the key at ``loc``; else the defaults file."""
+    for path, data in reversed(layers):
+        node: Any = data
+        for part in loc:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                break
+        else:
+            return path
+    return layers[0][0]
+
+
+def load_settings(
+    overlays: list[Path] | None = None,
+    *,
+    defaults: Path = DEFAULTS_FILE,
+    extra: dict[str, Any] | None = None,
+) -> Settings:
+    """Load the defaults, overlay each site file in order, then ``extra`` (from command options).
+
+    Raises :class:`ConfigError` for the first problem found, naming the file that set the key.
+    """
+    layers = [(defaults, _read_toml(defaults))]
+    layers += [(Path(p), _read_toml(Path(p))) for p in overlays or []]
+    if extra:
+        layers.append((Path("(command line)"), extra))
+    merged: dict[str, Any] = {}
+    for _, data in layers:
+        merged = _merge(merged, data)
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        path = _owner(loc, layers)
+        key = ".".join(str(p) for p in loc if not isinstance(p, int)) or "(top level)"
+        raise ConfigError(str(path), key, describe_error(err), find_line(path, loc)) from None
