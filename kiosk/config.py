@@ -81,6 +81,25 @@ class PathSettings(_Section):
         return Path.home() / ".local" / "state" / "kiosk"
 
 
+class ContentSettings(_Section):
+    bundled_packs: bool
+    pack_dirs: list[str]
+
+
+class SpeechSettings(_Section):
+    voices: dict[str, str]
+    words_per_minute: int = Field(ge=80, le=300)
+
+
+class HubSettings(_Section):
+    url: str
+
+
+class CardSettings(_Section):
+    enabled: bool
+    end_session_on_removal: bool
+
+
 class Settings(_Section):
     """All kiosk settings. Build with :func:`load_settings`, never by hand outside tests."""
 
@@ -88,6 +107,10 @@ class Settings(_Section):
     visitor: VisitorDefaults
     session: SessionSettings
     paths: PathSettings
+    content: ContentSettings
+    speech: SpeechSettings
+    hub: HubSettings
+    card: CardSettings
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
