@@ -9,6 +9,7 @@ A site file may name only what differs. Every problem stops start-up with a
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -123,7 +124,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        # Python 3.11 keeps the position only in the message: "... (at line 2, column 16)".
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(found.group(1)) if found else None
         raise ConfigError(str(path), "(syntax)", f"not valid TOML: {exc}", line) from exc
 
 
