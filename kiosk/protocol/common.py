@@ -1,0 +1,66 @@
+"""Shared pieces of the wire protocol: base models, value types, and the error body.
+
+Inputs (``*In``) forbid unknown fields so a typo is a clear 422, never silently ignored.
+Outputs (``*Out``) ignore unknown fields, so an older kiosk keeps working when the hub adds one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+API_PREFIX = "/api/v1"
+
+Language = Literal["fi", "sv", "en", "se"]
+TextSize = Literal[100, 150, 200]
+Role = Literal["volunteer", "staff", "admin"]
+RequestState = Literal["waiting", "claimed", "resolved", "cancelled", "expired"]
+# AUTA's support need types (see docs/api.md for their meaning).
+NeedType = Literal[
+    "no_device",
+    "buying_device",
+    "own_device_guidance",
+    "try_safely",
+    "service_instructions",
+    "other",
+]
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Name = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$"
+    ),
+]
+Password = Annotated[str, StringConstraints(min_length=12, max_length=256)]
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAY_HEADER = "Idempotency-Replayed"
+
+
+class WireIn(BaseModel):
+    """Base of every request body: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=4000)
+
+
+class WireOut(BaseModel):
+    """Base of every response body: unknown fields are ignored by readers (forward compatible)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class ErrorOut(WireOut):
+    """Every 4xx/5xx answer. ``detail`` is one plain sentence saying what is wrong and what to do;
+    ``errors`` lists each invalid field for 422 answers (``field`` is a dotted path)."""
+
+    detail: str
+    errors: list[FieldErrorOut] = Field(default_factory=list)
+
+
+class FieldErrorOut(WireOut):
+    field: str
+    problem: str
+
+
+ErrorOut.model_rebuild()
