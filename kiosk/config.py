@@ -90,6 +90,19 @@ class ContentSettings(_Section):
 class SpeechSettings(_Section):
     voices: dict[str, str]
     words_per_minute: int = Field(ge=80, le=300)
+    rate_factors: dict[SpeechRate, float]
+    player: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _every_rate_has_a_factor(self) -> SpeechSettings:
+        missing = {"slower", "normal", "faster"} - set(self.rate_factors)
+        if missing:
+            raise ValueError(
+                f"rate_factors must set slower, normal and faster; missing {sorted(missing)}"
+            )
+        if not all(0.3 <= f <= 3.0 for f in self.rate_factors.values()):
+            raise ValueError("each rate factor must be between 0.3 and 3.0")
+        return self
 
 
 class HubSettings(_Section):
