@@ -19,6 +19,7 @@ COMMANDS = [
     "kiosk.commands.run",
     "kiosk.commands.screenshot",
     "kiosk.commands.check",
+    "kiosk.commands.speak",
 ]
 
 

@@ -109,9 +109,36 @@ class HubSettings(_Section):
     url: str
 
 
+CardEventName = Literal["inserted", "removed", "reader_added", "reader_removed"]
+CardKindName = Literal["id_card", "bank_card", "staff_card", "unknown"]
+
+
+class CardCommandHook(_Section):
+    """Run ``argv`` (no shell) on the listed events for the listed kinds ([] = every kind)."""
+
+    events: list[CardEventName] = Field(min_length=1)
+    kinds: list[CardKindName]
+    argv: list[str] = Field(min_length=1)
+
+
+class CardPythonHook(_Section):
+    """Call ``entry_point`` ("package.module:function") with the event."""
+
+    events: list[CardEventName] = Field(min_length=1)
+    kinds: list[CardKindName]
+    entry_point: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+
+
 class CardSettings(_Section):
     enabled: bool
     end_session_on_removal: bool
+    atr_table: str
+    readers: list[str]
+    reconnect_max_seconds: float = Field(ge=1, le=600)
+    hook_timeout_seconds: float = Field(gt=0, le=300)
+    hook_staff_uid: bool
+    command_hooks: list[CardCommandHook]
+    python_hooks: list[CardPythonHook]
 
 
 class Settings(_Section):

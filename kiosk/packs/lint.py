@@ -62,7 +62,7 @@ def _authoring_problems(report: PackReport, today: date) -> list[Problem]:
 
 
 def _unlisted_demos(report: PackReport) -> list[Problem]:
-    listed = set(report.files)
+    listed = report.listed
     folder = report.folder / "demos"
     if not folder.is_dir():
         return []

@@ -46,6 +46,8 @@ class PackReport:
     pack: Pack | None = None
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, Parsed] = field(default_factory=dict)
+    #: Display names of the demo files the manifest lists (parsed or not).
+    listed: set[str] = field(default_factory=set)
 
 
 def load_packs(dirs: list[Path]) -> LoadResult:
@@ -207,6 +209,7 @@ def _load_demos(
             report.problems.append(_with(where, trouble))
             continue
         seen_files.add(name)
+        report.listed.add(f"{report.display}/{name}")
         demo = _load_demo(report, name, ref.get("checked"), context, check)
         if demo is not None and demo.id in seen_ids:
             display = f"{report.display}/{name}"
@@ -280,9 +283,18 @@ def _step_rules_of_valid_steps(
         problems.append(Problem(display, parsed.line_of(loc), dotted(loc), message))
 
     for index, raw in enumerate(steps):
-        try:
-            step = Step.model_validate(raw, context=context)
-        except ValidationError:
-            continue  # already reported by the whole-demo validation
-        step_problems(step, ("steps", index), report, check)
+        step = _valid_step(raw, context)
+        if step is not None:
+            step_problems(step, ("steps", index), report, check)
     return problems
+
+
+def _valid_step(raw: Any, context: dict[str, Any] | None) -> Step | None:
+    """The step if it passes the schema, if need be without the language check (the most common
+    problem, already reported); None when it does not pass either way."""
+    for ctx in (context, None):
+        try:
+            return Step.model_validate(raw, context=ctx)
+        except ValidationError:
+            continue
+    return None

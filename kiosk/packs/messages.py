@@ -81,8 +81,10 @@ def describe(err: Any) -> str:
         return f"this {field} has {ctx.get('actual_length')} items; it needs {_bounds(kind, ctx)}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"must be a whole number{_got(value)}"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return str(err.get("msg", "")) + _got(value)
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}{_got(value)}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx.get('le')}{_got(value)}"
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
         return f"must be a date written like 2026-11-20, without quotes{_got(value)}"
     if kind == "bool_type":

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from kiosk.protocol.common import Name, Password, Role, WireIn, WireOut
+from kiosk.protocol.common import Id, Name, Password, Role, WireIn, WireOut
 from kiosk.protocol.kiosk import QuickMessageOut
 
 Hours = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -45,7 +45,7 @@ class SiteOut(WireOut):
 class EnrolmentIn(WireIn):
     """``POST /api/v1/admin/kiosks/enrolment``: a one-time code for a new kiosk at a place."""
 
-    site_id: int = Field(ge=1)
+    site_id: Id
     place: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
@@ -73,7 +73,7 @@ class StaffIn(WireIn):
     name: Name
     display_name: Name
     role: Role
-    site_ids: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list, max_length=500)
+    site_ids: list[Id] = Field(default_factory=list, max_length=500)
     password: Password | None = None
 
 

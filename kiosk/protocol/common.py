@@ -6,9 +6,9 @@ Outputs (``*Out``) ignore unknown fields, so an older kiosk keeps working when t
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 API_PREFIX = "/api/v1"
 
@@ -33,6 +33,8 @@ Name = Annotated[
         strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$"
     ),
 ]
+# Ids fit a 32-bit signed integer column on every database.
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Password = Annotated[str, StringConstraints(min_length=12, max_length=256)]
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotency-Replayed"
@@ -42,6 +44,24 @@ class WireIn(BaseModel):
     """Base of every request body: unknown fields are errors."""
 
     model_config = ConfigDict(extra="forbid", str_max_length=4000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        # Why: PostgreSQL cannot store NUL in text; refuse it here as bad input, not a 500.
+        if _has_nul(data):
+            raise ValueError("text must not contain NUL (\\x00) characters")
+        return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class WireOut(BaseModel):

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from kiosk.protocol.common import (
+    Id,
     Language,
     Name,
     NeedType,
@@ -72,7 +73,7 @@ class QueueItemOut(WireOut):
 
 
 class MoveIn(WireIn):
-    site_id: int = Field(ge=1)
+    site_id: Id
 
 
 class MessageIn(WireIn):
@@ -107,7 +108,7 @@ class HistoryItemOut(QueueItemOut):
 
 
 class DutyIn(WireIn):
-    site_id: int = Field(ge=1)
+    site_id: Id
     on_duty: bool
 
 

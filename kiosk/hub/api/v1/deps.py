@@ -1,0 +1,103 @@
+"""Dependencies of the v1 routes: the database session and who is calling.
+
+``KioskAuth``/``StaffUser``/``AdminUser`` share the route's session (``Db``); the long-poll
+routes use ``KioskIdentity``/``StaffIdentity``, which close their session before the wait so
+that thousands of waiting kiosks hold no database connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from kiosk.hub.context import Hub
+from kiosk.hub.errors import Forbidden, Unauthorized
+from kiosk.hub.models import Kiosk
+from kiosk.hub.services import accounts, fleet
+from kiosk.hub.services.accounts import Principal
+
+SESSION_COOKIE = "kiosk_session"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_hub(request: Request) -> Hub:
+    return request.app.state.hub  # type: ignore[no-any-return]
+
+
+HubDep = Annotated[Hub, Depends(get_hub)]
+
+
+def get_db(hub: HubDep) -> Iterator[Session]:
+    """The route's session. Routes commit what they change; anything else is rolled back."""
+    with hub.sessions() as db:
+        yield db
+
+
+Db = Annotated[Session, Depends(get_db)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def _kiosk(request: Request, db: Session) -> Kiosk:
+    token = _bearer(request)
+    if token is None:
+        raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
+    return fleet.kiosk_by_token(db, token)
+
+
+def kiosk_auth(request: Request, db: Db) -> Kiosk:
+    return _kiosk(request, db)
+
+
+def kiosk_identity(request: Request, hub: HubDep) -> Kiosk:
+    with hub.sessions() as db:
+        return _kiosk(request, db)
+
+
+def _staff(request: Request, hub: Hub, db: Session) -> Principal:
+    token = _bearer(request)
+    from_cookie = token is None
+    if from_cookie:
+        token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise Unauthorized("Please log in: no session token or cookie was sent.")
+    who = accounts.authenticate(db, hub.settings.security, token, hub.clock())
+    # Why: a cookie is sent by the browser on its own, so cookie-authenticated writes must
+    # also prove they come from our page (double submit of the session's CSRF token).
+    if from_cookie and request.method not in _SAFE:
+        if request.headers.get(CSRF_HEADER) != who.csrf_token:
+            raise Forbidden(f"Missing or wrong {CSRF_HEADER} header; reload the page.")
+    db.commit()
+    return who
+
+
+def staff_user(request: Request, hub: HubDep, db: Db) -> Principal:
+    return _staff(request, hub, db)
+
+
+def staff_identity(request: Request, hub: HubDep) -> Principal:
+    with hub.sessions() as db:
+        return _staff(request, hub, db)
+
+
+def admin_user(who: Annotated[Principal, Depends(staff_user)]) -> Principal:
+    if who.role != "admin":
+        raise Forbidden("Only an admin may do this.")
+    return who
+
+
+KioskAuth = Annotated[Kiosk, Depends(kiosk_auth)]
+KioskIdentity = Annotated[Kiosk, Depends(kiosk_identity)]
+StaffUser = Annotated[Principal, Depends(staff_user)]
+StaffIdentity = Annotated[Principal, Depends(staff_identity)]
+AdminUser = Annotated[Principal, Depends(admin_user)]

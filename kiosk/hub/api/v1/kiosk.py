@@ -1,0 +1,175 @@
+"""Routes for kiosks: enrolment, heartbeat, help requests and the kiosk's event long poll."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Response
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kiosk.hub.api.v1.deps import Db, HubDep, KioskAuth, KioskIdentity
+from kiosk.hub.api.v1.longpoll import long_poll
+from kiosk.hub.context import Hub
+from kiosk.hub.models import HelpRequest, IdempotencyRecord
+from kiosk.hub.services import events, fleet, requests, views
+from kiosk.protocol.common import IDEMPOTENCY_HEADER, REPLAY_HEADER, ErrorOut
+from kiosk.protocol.kiosk import (
+    EnrolIn,
+    EnrolOut,
+    HeartbeatIn,
+    HeartbeatOut,
+    HelpRequestIn,
+    KioskEventsOut,
+    KioskRequestOut,
+)
+
+router = APIRouter(responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}})
+RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+IdemKey = Annotated[
+    str,
+    Header(alias=IDEMPOTENCY_HEADER, min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$"),
+]
+
+
+@router.post("/enrol", status_code=201, response_model=EnrolOut, tags=["kiosk"])
+def enrol(body: EnrolIn, hub: HubDep, db: Db) -> EnrolOut:
+    """Exchange a one-time enrolment code for this kiosk's own token (shown only here)."""
+    kiosk, token, site = fleet.enrol(db, now=hub.clock(), code=body.code, app_version=body.app_version)
+    out = EnrolOut(
+        kiosk_id=kiosk.id, token=token, site_id=site.id, site_name=site.name, place=kiosk.place
+    )
+    db.commit()
+    return out
+
+
+@router.post("/kiosk/heartbeat", response_model=HeartbeatOut, tags=["kiosk"])
+def heartbeat(body: HeartbeatIn, kiosk: KioskAuth, hub: HubDep, db: Db) -> HeartbeatOut:
+    now = hub.clock()
+    fleet.heartbeat(db, kiosk, now=now, app_version=body.app_version, packs=body.pack_versions)
+    site = fleet.get_site(db, kiosk.site_id)
+    out = HeartbeatOut(
+        server_time=now,
+        site_name=site.name,
+        place=kiosk.place,
+        helper_on_duty=bool(fleet.helpers_on_duty(db, site.id)),
+        guidance_hours=site.guidance_hours,
+        last_event_seq=events.last_seq(db),
+    )
+    db.commit()
+    return out
+
+
+def _view(hub: Hub, db: Session, req: HelpRequest) -> KioskRequestOut:
+    return views.kiosk_request(
+        db,
+        req,
+        position=requests.position(db, req),
+        wait_per_person=hub.settings.requests.average_help_minutes * 60,
+        helpers=len(fleet.helpers_on_duty(db, req.site_id)),
+    )
+
+
+def _replay(record: IdempotencyRecord, body_hash: str) -> Response:
+    if record.request_hash != body_hash:
+        return Response(
+            ErrorOut(
+                detail=f"This {IDEMPOTENCY_HEADER} was already used for a different request; "
+                "use a new key for a new request."
+            ).model_dump_json(),
+            status_code=409,
+            media_type="application/json",
+        )
+    return Response(
+        record.body,
+        status_code=record.status_code,
+        media_type="application/json",
+        headers={REPLAY_HEADER: "true"},
+    )
+
+
+@router.post(
+    "/kiosk/requests",
+    status_code=201,
+    response_model=KioskRequestOut,
+    responses={409: {"model": ErrorOut}},
+    tags=["kiosk"],
+)
+def create_request(
+    body: HelpRequestIn, key: IdemKey, kiosk: KioskAuth, hub: HubDep, db: Db
+) -> Response:
+    """Create a help request, exactly once per ``Idempotency-Key`` (later calls replay it)."""
+    body_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    record = db.get(IdempotencyRecord, (kiosk.id, key))
+    if record is not None:
+        return _replay(record, body_hash)
+    now = hub.clock()
+    req = requests.create(db, kiosk, body.model_dump(), now=now)
+    text = _view(hub, db, req).model_dump_json()
+    db.add(
+        IdempotencyRecord(
+            kiosk_id=kiosk.id,
+            key=key,
+            request_hash=body_hash,
+            status_code=201,
+            body=text,
+            created_at=now,
+        )
+    )
+    try:
+        db.commit()
+    except IntegrityError:
+        # The same key arrived twice at once and the other call won: answer as it did.
+        db.rollback()
+        record = db.get(IdempotencyRecord, (kiosk.id, key))
+        if record is None:
+            raise
+        return _replay(record, body_hash)
+    return Response(text, status_code=201, media_type="application/json")
+
+
+@router.get(
+    "/kiosk/requests/{request_id}",
+    response_model=KioskRequestOut,
+    responses={404: {"model": ErrorOut}},
+    tags=["kiosk"],
+)
+def read_request(request_id: RequestId, kiosk: KioskAuth, hub: HubDep, db: Db) -> KioskRequestOut:
+    return _view(hub, db, requests.get_for_kiosk(db, kiosk, request_id))
+
+
+@router.post(
+    "/kiosk/requests/{request_id}/cancel",
+    response_model=KioskRequestOut,
+    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+    tags=["kiosk"],
+)
+def cancel_request(
+    request_id: RequestId, kiosk: KioskAuth, hub: HubDep, db: Db
+) -> KioskRequestOut:
+    req = requests.cancel(db, kiosk, request_id, now=hub.clock())
+    out = _view(hub, db, req)
+    db.commit()
+    return out
+
+
+@router.get("/kiosk/events", response_model=KioskEventsOut, tags=["kiosk"])
+async def kiosk_events(
+    kiosk: KioskIdentity,
+    hub: HubDep,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    wait: Annotated[float, Query(ge=0, le=60)] = 25,
+) -> KioskEventsOut:
+    """Long poll: events for this kiosk after ``after``; waits up to ``wait`` seconds."""
+
+    def read() -> tuple[list, int]:
+        with hub.sessions() as db:
+            rows, last = events.for_kiosk(db, kiosk, after)
+            return [views.kiosk_event(r) for r in rows], last
+
+    wait = min(wait, hub.settings.events.long_poll_seconds)
+    keys = [f"kiosk:{kiosk.id}", f"site-kiosks:{kiosk.site_id}"]
+    found, last = await long_poll(hub, keys, read, wait)
+    return KioskEventsOut(events=found, last_seq=last)

@@ -1,0 +1,157 @@
+"""Wake-ups for long polls and event streams, within one instance and across instances.
+
+The events table is the truth; the bus only says "look again". Writers call :meth:`EventBus.publish`
+after commit with the keys an event concerns (``kiosk:7``, ``site:3``, ``all``). Other instances
+learn of events through PostgreSQL LISTEN/NOTIFY (sent in the writing transaction, so delivered
+on commit) or, for SQLite, by polling the newest ``seq``. A missed wake-up only delays a reader
+until its wait times out; it never loses an event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import Engine, func, select
+
+from kiosk.hub.models import Event
+
+log = logging.getLogger(__name__)
+CHANNEL = "kiosk_hub_events"
+
+
+def event_keys(kiosk_id: int | None, site_ids: Iterable[int | None]) -> list[str]:
+    """The wake-up keys of an event: its kiosk, each site it touches, and ``all`` (admins)."""
+    keys = ["all"]
+    if kiosk_id is not None:
+        keys.append(f"kiosk:{kiosk_id}")
+    keys += [f"site:{s}" for s in site_ids if s is not None]
+    return keys
+
+
+class EventBus:
+    """Waiters register keys and sleep; :meth:`publish` (any thread) wakes those keys."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def publish(self, keys: Iterable[str]) -> None:
+        """Wake every waiter on any of ``keys``. Safe from any thread; a no-op before bind."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        keys = list(keys)
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake(keys)
+        else:
+            loop.call_soon_threadsafe(self._wake, keys)
+
+    def wake_all(self) -> None:
+        """Wake every waiter (they re-read the table and sleep again if nothing is new)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake, list(self._waiters))
+
+    def _wake(self, keys: list[str]) -> None:
+        for key in keys:
+            for waiter in self._waiters.get(key, ()):
+                waiter.set()
+
+    def subscribe(self, keys: Iterable[str]) -> Subscription:
+        """Register before reading the table, so an event committed in between still wakes."""
+        return Subscription(self, list(keys))
+
+
+class Subscription:
+    def __init__(self, bus: EventBus, keys: list[str]) -> None:
+        self._bus = bus
+        self._keys = keys
+        self.flag = asyncio.Event()
+        for key in keys:
+            bus._waiters[key].add(self.flag)
+
+    async def wait(self, timeout: float) -> bool:
+        """True when woken (the flag is then cleared), False on timeout."""
+        try:
+            await asyncio.wait_for(self.flag.wait(), timeout)
+        except TimeoutError:
+            return False
+        self.flag.clear()
+        return True
+
+    def close(self) -> None:
+        for key in self._keys:
+            waiters = self._bus._waiters.get(key)
+            if waiters is not None:
+                waiters.discard(self.flag)
+                if not waiters:
+                    del self._bus._waiters[key]
+
+
+class PgListener(threading.Thread):
+    """LISTENs on PostgreSQL and republishes each notification on the local bus."""
+
+    def __init__(self, url: str, bus: EventBus) -> None:
+        super().__init__(name="hub-pg-listener", daemon=True)
+        self._url = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        self._bus = bus
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        import psycopg
+
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self._url, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    # Why: after a (re)connect events may have been missed: everyone looks again.
+                    self._bus.wake_all()
+                    while not self._stop.is_set():
+                        for note in conn.notifies(timeout=0.5):
+                            self._bus.publish(note.payload.split(","))
+            except Exception as exc:  # noqa: BLE001 - keep listening through database restarts
+                if not self._stop.is_set():
+                    log.warning("event listener lost PostgreSQL (%s); retrying", exc)
+                    self._stop.wait(1.0)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+async def poll_events(engine: Engine, bus: EventBus, interval: float) -> None:
+    """For SQLite (or when asked): wake the keys of events other instances wrote."""
+    last = await asyncio.to_thread(_max_seq, engine)
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            rows = await asyncio.to_thread(_rows_after, engine, last)
+        except Exception as exc:  # noqa: BLE001 - a busy database must not stop the poller
+            log.warning("event poll failed: %s", exc)
+            continue
+        for seq, kiosk_id, site_id, other in rows:
+            last = max(last, seq)
+            bus.publish(event_keys(kiosk_id, (site_id, other)))
+
+
+def _max_seq(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.coalesce(func.max(Event.seq), 0))).scalar_one())
+
+
+def _rows_after(engine: Engine, after: int) -> list[tuple[int, int | None, int, int | None]]:
+    query = select(Event.seq, Event.kiosk_id, Event.site_id, Event.other_site_id).where(
+        Event.seq > after
+    )
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(query.order_by(Event.seq))]  # type: ignore[misc]

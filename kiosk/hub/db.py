@@ -1,0 +1,65 @@
+"""Database engine, sessions and migrations.
+
+SQLite (the default) runs in WAL mode with a busy timeout so readers never block the writer;
+PostgreSQL uses a connection pool. Alembic migrations in ``migrations/`` run at every start; on
+PostgreSQL an advisory lock makes instances that start together migrate one at a time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.core.errors import ConfigError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any constant shared by all instances: the key of PostgreSQL advisory locks we take.
+MIGRATION_LOCK = 0x6B696F736B01
+EVENT_LOCK = 0x6B696F736B02
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    """An engine for ``url``; for SQLite the folder is made and pragmas set per connection."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Why: pysqlite's own transaction handling is off (see _sqlite_pragmas) so that every
+        # transaction, reads included, starts with a real BEGIN and sees one snapshot.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
+    if url.startswith("postgresql"):
+        return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    raise ConfigError("hub settings", "database.url", f"unsupported database {url.split(':')[0]!r}")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" listener issues BEGIN
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (idempotent)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")

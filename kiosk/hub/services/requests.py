@@ -1,0 +1,264 @@
+"""The help-request life cycle: waiting -> claimed -> resolved, or cancelled / expired.
+
+Every state change is a conditional UPDATE guarded by the state it expects, so concurrent
+changes (two claims, a claim racing a cancel, two instances sweeping) have exactly one winner on
+SQLite and PostgreSQL alike. Each change emits an event for the kiosk and for staff.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from kiosk.hub.errors import Conflict, Forbidden, NotFound
+from kiosk.hub.models import HelpRequest, Kiosk, Site, Staff
+from kiosk.hub.services import audit, events, views
+from kiosk.hub.services.accounts import Principal
+
+OPEN = ("waiting", "claimed")
+
+
+def create(db: Session, kiosk: Kiosk, body: dict[str, Any], *, now: datetime) -> HelpRequest:
+    """A new waiting request from ``kiosk``, dated back by the time it spent in the outbox."""
+    outbox = int(body.pop("outbox_seconds", 0))
+    req = HelpRequest(
+        site_id=kiosk.site_id,
+        kiosk_id=kiosk.id,
+        place=kiosk.place,
+        state="waiting",
+        created_at=now - timedelta(seconds=outbox),
+        **body,
+    )
+    db.add(req)
+    db.flush()
+    _emit(db, req, "created", now, kiosk_side=False)
+    return req
+
+
+def get_for_kiosk(db: Session, kiosk: Kiosk, request_id: int) -> HelpRequest:
+    """The kiosk's own request; another kiosk's is "not found" (no probing)."""
+    req = db.get(HelpRequest, request_id)
+    if req is None or req.kiosk_id != kiosk.id:
+        raise NotFound(f"This kiosk has no help request {request_id}.")
+    return req
+
+
+def get_for_staff(db: Session, who: Principal, request_id: int) -> HelpRequest:
+    req = db.get(HelpRequest, request_id)
+    if req is None:
+        raise NotFound(f"No help request {request_id}.")
+    if not who.serves(req.site_id):
+        raise Forbidden("This request is at a site you do not serve.")
+    return req
+
+
+def position(db: Session, req: HelpRequest) -> int | None:
+    """1-based place in its site's waiting queue, None when not waiting."""
+    if req.state != "waiting":
+        return None
+    ahead = db.scalar(
+        select(func.count())
+        .select_from(HelpRequest)
+        .where(
+            HelpRequest.site_id == req.site_id,
+            HelpRequest.state == "waiting",
+            or_(
+                HelpRequest.created_at < req.created_at,
+                (HelpRequest.created_at == req.created_at) & (HelpRequest.id < req.id),
+            ),
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+def _transition(db: Session, req: HelpRequest, expect: tuple[str, ...], **values: Any) -> bool:
+    """Apply ``values`` only if the row is still in one of ``expect``; True when it was."""
+    result = db.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == req.id, HelpRequest.state.in_(expect))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.refresh(req)
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def cancel(db: Session, kiosk: Kiosk, request_id: int, *, now: datetime) -> HelpRequest:
+    req = get_for_kiosk(db, kiosk, request_id)
+    if req.state == "cancelled":
+        return req
+    if not _transition(db, req, OPEN, state="cancelled", cancelled_at=now):
+        raise Conflict(f"The request is already {req.state}; it cannot be cancelled.")
+    _emit(db, req, "cancelled", now)
+    return req
+
+
+def claim(db: Session, who: Principal, request_id: int, *, now: datetime) -> HelpRequest:
+    req = get_for_staff(db, who, request_id)
+    if not _transition(db, req, ("waiting",), state="claimed", claimed_at=now, helper_id=who.id):
+        if req.state == "claimed":
+            holder = db.get(Staff, req.helper_id) if req.helper_id else None
+            name = holder.display_name if holder else "someone else"
+            raise Conflict(f"Already taken by {name}.")
+        raise Conflict(f"The request is {req.state}; it can no longer be taken.")
+    _emit(db, req, "claimed", now, helper=who.display_name)
+    audit.record(db, now=now, staff_id=who.id, action="request.claim", **_where(req))
+    return req
+
+
+def _own_claim(db: Session, who: Principal, request_id: int) -> HelpRequest:
+    req = get_for_staff(db, who, request_id)
+    if req.state != "claimed":
+        raise Conflict(f"The request is {req.state}, not taken.")
+    if req.helper_id != who.id and who.role != "admin":
+        raise Forbidden("Only the helper who took this request (or an admin) can do that.")
+    return req
+
+
+def release(db: Session, who: Principal, request_id: int, *, now: datetime) -> HelpRequest:
+    req = _own_claim(db, who, request_id)
+    if not _transition(db, req, ("claimed",), state="waiting", claimed_at=None, helper_id=None):
+        raise Conflict(f"The request is {req.state}; it cannot be given back.")
+    _emit(db, req, "released", now)
+    audit.record(db, now=now, staff_id=who.id, action="request.release", **_where(req))
+    return req
+
+
+def move(
+    db: Session, who: Principal, request_id: int, site_id: int, *, now: datetime
+) -> HelpRequest:
+    """Send an open request to another site's queue, waiting again there."""
+    req = get_for_staff(db, who, request_id)
+    if db.get(Site, site_id) is None:
+        raise NotFound(f"No site with id {site_id}.")
+    if site_id == req.site_id:
+        raise Conflict("The request is already at that site.")
+    old = req.site_id
+    values = dict(site_id=site_id, state="waiting", claimed_at=None, helper_id=None)
+    if not _transition(db, req, OPEN, **values):
+        raise Conflict(f"The request is {req.state}; it cannot be moved.")
+    _emit(db, req, "moved", now, other_site_id=old)
+    audit.record(db, now=now, staff_id=who.id, action="request.move", from_site=old, **_where(req))
+    return req
+
+
+def message(
+    db: Session, who: Principal, request_id: int, key: str, *, now: datetime
+) -> dict[str, Any]:
+    """Send one of the site's quick messages to the kiosk; returns it."""
+    req = get_for_staff(db, who, request_id)
+    if req.state not in OPEN:
+        raise Conflict(f"The request is {req.state}; the visitor has left.")
+    site = db.get(Site, req.site_id)
+    found = next((m for m in (site.quick_messages if site else []) if m["key"] == key), None)
+    if found is None:
+        raise NotFound(f"The site has no quick message {key!r}; see GET /api/v1/staff/sites.")
+    req.last_message = found
+    db.flush()
+    _emit(db, req, "message", now, message=found)
+    audit.record(db, now=now, staff_id=who.id, action="request.message", key=key, **_where(req))
+    return found
+
+
+def resolve(
+    db: Session, who: Principal, request_id: int, outcome: dict[str, Any], *, now: datetime
+) -> HelpRequest:
+    """Close a request the caller has taken, with its outcome."""
+    if outcome["on_behalf"] and who.role not in ("staff", "admin"):
+        raise Forbidden("Volunteers never act on a visitor's behalf; only staff may record it.")
+    req = _own_claim(db, who, request_id)
+    if not _transition(db, req, ("claimed",), state="resolved", resolved_at=now, **outcome):
+        raise Conflict(f"The request is {req.state}; it cannot be resolved.")
+    _emit(db, req, "resolved", now)
+    audit.record(db, now=now, staff_id=who.id, action="request.resolve", **_where(req))
+    return req
+
+
+def queue(db: Session, site_ids: list[int] | None) -> list[HelpRequest]:
+    """Open requests in the order to serve: escalated first, then oldest first."""
+    query = select(HelpRequest).where(HelpRequest.state.in_(OPEN))
+    if site_ids is not None:
+        query = query.where(HelpRequest.site_id.in_(site_ids))
+    order = (HelpRequest.escalated_at.is_(None), HelpRequest.created_at, HelpRequest.id)
+    return list(db.scalars(query.order_by(*order)))
+
+
+def history(db: Session, site_ids: list[int] | None, *, now: datetime) -> list[HelpRequest]:
+    """Today's requests (UTC day), newest first."""
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    query = select(HelpRequest).where(HelpRequest.created_at >= start)
+    if site_ids is not None:
+        query = query.where(HelpRequest.site_id.in_(site_ids))
+    return list(db.scalars(query.order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())))
+
+
+def sweep(db: Session, *, now: datetime, expire_minutes: int) -> int:
+    """Expire requests waiting too long; flag those past their site's escalation limit.
+
+    Returns how many requests changed. Safe to run in several instances at once.
+    """
+    changed = 0
+    limit = now - timedelta(minutes=expire_minutes)
+    for req in db.scalars(
+        select(HelpRequest).where(HelpRequest.state == "waiting", HelpRequest.created_at <= limit)
+    ).all():
+        if _transition(db, req, ("waiting",), state="expired", expired_at=now):
+            _emit(db, req, "expired", now)
+            changed += 1
+    rows = db.execute(
+        select(HelpRequest, Site.escalation_minutes)
+        .join(Site, Site.id == HelpRequest.site_id)
+        .where(HelpRequest.state == "waiting", HelpRequest.escalated_at.is_(None))
+    ).all()
+    for req, minutes in rows:
+        if req.created_at + timedelta(minutes=minutes) > now:
+            continue
+        done = db.execute(
+            update(HelpRequest)
+            .where(HelpRequest.id == req.id, HelpRequest.escalated_at.is_(None))
+            .values(escalated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount == 1:  # type: ignore[attr-defined]
+            db.refresh(req)
+            _emit(db, req, "escalated", now)
+            changed += 1
+    return changed
+
+
+def _where(req: HelpRequest) -> dict[str, Any]:
+    return {"kiosk_id": req.kiosk_id, "site_id": req.site_id, "request_id": req.id}
+
+
+def _emit(
+    db: Session,
+    req: HelpRequest,
+    kind: str,
+    now: datetime,
+    *,
+    helper: str | None = None,
+    message: dict[str, Any] | None = None,
+    other_site_id: int | None = None,
+    kiosk_side: bool = True,
+) -> None:
+    kiosk_payload = None
+    if kiosk_side:
+        kiosk_payload = {"state": req.state, "helper_name": helper, "message": message}
+    staff_payload = views.queue_item(db, req, now).model_dump(mode="json")
+    events.emit(
+        db,
+        type=kind,
+        now=now,
+        site_id=req.site_id,
+        other_site_id=other_site_id,
+        kiosk_id=req.kiosk_id,
+        request_id=req.id,
+        kiosk_payload=kiosk_payload,
+        staff_payload={
+            "request": staff_payload,
+            "detail": {"from_site_id": other_site_id} if other_site_id else {},
+        },
+    )

@@ -1,0 +1,154 @@
+"""Rows to wire models (``kiosk.protocol``): the only place the two shapes meet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from kiosk.hub.models import Event, HelpRequest, Kiosk, Site, Staff
+from kiosk.protocol.admin import KioskOut, SiteOut, StaffListOut
+from kiosk.protocol.kiosk import KioskEventOut, KioskRequestOut, QuickMessageOut
+from kiosk.protocol.staff import HistoryItemOut, OutcomeOut, QueueItemOut, StaffEventOut
+
+
+def queue_item(db: Session, req: HelpRequest, now: datetime) -> QueueItemOut:
+    return QueueItemOut(**_queue_fields(db, req, now))
+
+
+def _queue_fields(db: Session, req: HelpRequest, now: datetime) -> dict:
+    site = db.get(Site, req.site_id)
+    helper = db.get(Staff, req.helper_id) if req.helper_id else None
+    return dict(
+        id=req.id,
+        site_id=req.site_id,
+        site_name=site.name if site else "",
+        kiosk_id=req.kiosk_id,
+        place=req.place,
+        state=req.state,
+        language=req.language,
+        text_size=req.text_size,
+        read_aloud=req.read_aloud,
+        demo=req.demo,
+        step=req.step,
+        stuck_seconds=req.stuck_seconds,
+        topic=req.topic,
+        created_at=req.created_at,
+        waited_seconds=max(0, int((now - req.created_at).total_seconds())),
+        escalated=req.escalated_at is not None,
+        claimed_at=req.claimed_at,
+        helper_name=helper.name if helper else None,
+        helper_display_name=helper.display_name if helper else None,
+    )
+
+
+def history_item(db: Session, req: HelpRequest, now: datetime) -> HistoryItemOut:
+    outcome = None
+    if req.need_type is not None and req.level is not None:
+        outcome = OutcomeOut(
+            need_type=req.need_type,  # type: ignore[arg-type]
+            level=req.level,
+            service_area=req.service_area or "",
+            on_behalf=bool(req.on_behalf),
+        )
+    return HistoryItemOut(
+        **_queue_fields(db, req, now),
+        resolved_at=req.resolved_at,
+        cancelled_at=req.cancelled_at,
+        expired_at=req.expired_at,
+        outcome=outcome,
+    )
+
+
+def kiosk_request(
+    db: Session, req: HelpRequest, *, position: int | None, wait_per_person: float, helpers: int
+) -> KioskRequestOut:
+    helper = db.get(Staff, req.helper_id) if req.helper_id else None
+    expected = None
+    if position is not None:
+        # A rough estimate on purpose: the kiosk shows it as "about N minutes".
+        expected = int(position * wait_per_person / max(1, helpers))
+    return KioskRequestOut(
+        id=req.id,
+        state=req.state,  # type: ignore[arg-type]
+        position=position,
+        expected_wait_seconds=expected,
+        helper_name=helper.display_name if helper and req.state == "claimed" else None,
+        escalated=req.escalated_at is not None,
+        last_message=QuickMessageOut(**req.last_message) if req.last_message else None,
+        created_at=req.created_at,
+        claimed_at=req.claimed_at,
+        resolved_at=req.resolved_at,
+        cancelled_at=req.cancelled_at,
+        expired_at=req.expired_at,
+    )
+
+
+def kiosk_event(row: Event) -> KioskEventOut:
+    payload = row.kiosk_payload or {}
+    if row.type == "duty":
+        return KioskEventOut(
+            seq=row.seq, type="duty", at=row.at, helper_on_duty=payload.get("helper_on_duty")
+        )
+    message = payload.get("message")
+    return KioskEventOut(
+        seq=row.seq,
+        type=row.type,  # type: ignore[arg-type]
+        at=row.at,
+        request_id=row.request_id,
+        state=payload.get("state"),
+        helper_name=payload.get("helper_name"),
+        message=QuickMessageOut(**message) if message else None,
+    )
+
+
+def staff_event(row: Event) -> StaffEventOut:
+    payload = row.staff_payload or {}
+    request = payload.get("request")
+    detail = {k: v for k, v in payload.items() if k != "request"}
+    detail = detail.get("detail", detail)
+    return StaffEventOut(
+        seq=row.seq,
+        type=row.type,  # type: ignore[arg-type]
+        at=row.at,
+        site_id=row.site_id,
+        request=QueueItemOut(**request) if request else None,
+        detail=detail,
+    )
+
+
+def site_out(site: Site) -> SiteOut:
+    return SiteOut(
+        id=site.id,
+        name=site.name,
+        address=site.address,
+        opening_hours=site.opening_hours,
+        guidance_hours=site.guidance_hours,
+        escalation_minutes=site.escalation_minutes,
+        quick_messages=[QuickMessageOut(**m) for m in site.quick_messages],
+    )
+
+
+def kiosk_out(kiosk: Kiosk, site_name: str) -> KioskOut:
+    return KioskOut(
+        id=kiosk.id,
+        site_id=kiosk.site_id,
+        site_name=site_name,
+        place=kiosk.place,
+        revoked=kiosk.revoked,
+        enrolled_at=kiosk.enrolled_at,
+        last_seen_at=kiosk.last_seen_at,
+        app_version=kiosk.app_version,
+    )
+
+
+def staff_list_item(staff: Staff, site_ids: list[int]) -> StaffListOut:
+    return StaffListOut(
+        id=staff.id,
+        name=staff.name,
+        display_name=staff.display_name,
+        role=staff.role,  # type: ignore[arg-type]
+        site_ids=site_ids,
+        disabled=staff.disabled,
+        last_login_at=staff.last_login_at,
+    )

@@ -1,0 +1,142 @@
+"""The speech port: what the kiosk needs from a text-to-speech engine, and how to build one.
+
+The UI speaks through :class:`Speech` only. The kiosk's own implementation is
+:class:`~kiosk.services.speech_espeak.EspeakSpeech` (pyttsx3 over espeak-ng, synthesising to a WAV
+file on a worker thread and playing it with a player process it can kill);
+:class:`~kiosk.services.speech_fake.FakeSpeech` records calls for fast widget tests. Another
+offline engine (e.g. Piper) is added by writing one more class with these methods; see
+docs/speech.md.
+
+Contract shared by every implementation:
+
+- ``speak`` and ``stop`` never block: they hand the work to the engine's own thread and return.
+- A new ``speak`` replaces whatever is queued or playing; speech never piles up.
+- A language without a voice of its own is never spoken with another language's voice: it is
+  unavailable and ``unavailable_reason`` says why and how to fix it.
+- If the engine cannot start, every language is unavailable with the reason, and every call is a
+  harmless no-op. The kiosk goes on without speech.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from kiosk.core.checks import CheckResult
+
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+
+Rate = Literal["slower", "normal", "faster"]
+RATES: tuple[Rate, ...] = ("slower", "normal", "faster")
+
+# espeak-ng accepts 80-450 words per minute; outside that it clips or misbehaves.
+MIN_WPM = 80
+MAX_WPM = 450
+
+# Languages we know no free offline voice exists for, with the notice shown by `kiosk check`.
+KNOWN_GAPS = {
+    "se": "espeak-ng has no Northern Sámi voice (only Lule Sámi, smj, which is another language); "
+    "Sámi text is shown on screen but not read aloud",
+}
+
+
+class Speech(Protocol):
+    """Port to a text-to-speech engine. Every method is safe to call from the UI thread."""
+
+    def speak(self, text: str, lang: str, *, rate: Rate, volume: int) -> None:
+        """Start saying ``text`` in ``lang``, replacing anything queued or playing. Never blocks.
+
+        ``rate`` is the visitor's choice; ``volume`` is 0-100 (0 says nothing). A language that
+        is not available, or an empty text, silences current speech and says nothing.
+        """
+        ...
+
+    def stop(self) -> None:
+        """Silence current speech at once and drop anything queued. Never blocks."""
+        ...
+
+    def is_available(self, lang: str) -> bool:
+        """True when ``lang`` has its own voice and the engine and player work."""
+        ...
+
+    def unavailable_reason(self, lang: str) -> str:
+        """Why ``lang`` cannot be spoken and how to fix it; empty when it can."""
+        ...
+
+    def voices(self) -> dict[str, str]:
+        """The voice used for each available language, e.g. ``{"fi": "urj/fi"}``."""
+        ...
+
+    def save_wav(self, text: str, lang: str, path: str, *, rate: Rate, volume: int) -> None:
+        """Write what ``speak`` would say to a WAV file. Blocks until written: not for the UI.
+
+        Raises :class:`~kiosk.core.errors.ServiceUnavailable` when ``lang`` is unavailable.
+        """
+        ...
+
+    def close(self) -> None:
+        """Silence, stop the engine's thread and remove temporary files. Idempotent."""
+        ...
+
+
+def words_per_minute(base: int, factors: dict[str, float], rate: str) -> int:
+    """The engine rate for the visitor's ``rate``: ``base`` scaled, clipped to espeak's range.
+
+    Raises ValueError for a rate that is not one of :data:`RATES` (a programming error).
+    """
+    if rate not in factors:
+        raise ValueError(f"speech rate must be one of {RATES}, not {rate!r}")
+    return max(MIN_WPM, min(MAX_WPM, round(base * factors[rate])))
+
+
+def not_configured_reason(lang: str) -> str:
+    """Reason text for a language with no entry in ``[speech] voices``."""
+    gap = KNOWN_GAPS.get(lang)
+    if gap:
+        return f"no voice for '{lang}': {gap}"
+    return (
+        f"no voice is configured for '{lang}': add {lang} = \"<voice>\" to [speech] voices "
+        f"(list voices with `espeak-ng --voices={lang}`)"
+    )
+
+
+def make_speech(settings: Settings) -> Speech:
+    """The kiosk's speech service, built from ``settings.speech``. Never raises for a missing
+    engine or voice: the service then reports each language unavailable with the reason."""
+    from kiosk.services.speech_espeak import EspeakSpeech
+
+    s = settings.speech
+    return EspeakSpeech(
+        voices=dict(s.voices),
+        words_per_minute=s.words_per_minute,
+        rate_factors=dict(s.rate_factors),
+        player=list(s.player),
+    )
+
+
+def configured_languages(settings: Settings) -> list[str]:
+    """Languages the kiosk offers or has a voice for, offered ones first, without repeats."""
+    langs = list(settings.visitor.languages)
+    return langs + [lang for lang in settings.speech.voices if lang not in langs]
+
+
+def check_speech(settings: Settings, speech: Speech | None = None) -> list[CheckResult]:
+    """One ``kiosk check`` line per configured language, plus one for playback. All optional:
+    the kiosk runs without speech, showing read-aloud as unavailable."""
+    own = speech is None
+    service = make_speech(settings) if speech is None else speech
+    try:
+        results = []
+        voices = service.voices()
+        for lang in configured_languages(settings):
+            ok = service.is_available(lang)
+            message = f"voice {voices[lang]}" if ok else service.unavailable_reason(lang)
+            results.append(CheckResult(f"speech {lang}", ok, message, required=False))
+        probe = getattr(service, "probe_player", None)
+        if probe is not None:
+            ok, message = probe()
+            results.append(CheckResult("speech playback", ok, message, False))
+        return results
+    finally:
+        if own:
+            service.close()

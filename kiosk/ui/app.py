@@ -1,0 +1,204 @@
+"""KioskApp: the composition root of the touchscreen program, and its error boundary.
+
+``build`` makes the view-models, then the screens, and hands each what it needs. Nothing else
+in the UI calls ``App.get_running_app()``; KV reaches the theme and translations as ``app.theme``
+and ``app.tr``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from kivy.app import App
+from kivy.base import ExceptionHandler, ExceptionManager
+from kivy.clock import Clock
+from kivy.core.audio import SoundLoader
+from kivy.core.window import Window
+
+from kiosk.config import PROJECT_ROOT, Settings
+from kiosk.core.idle import IdlePolicy
+from kiosk.ui.i18n import Translator
+from kiosk.ui.screens.catalogue import CatalogueScreen
+from kiosk.ui.screens.end import EndScreen
+from kiosk.ui.screens.error import ErrorScreen
+from kiosk.ui.screens.help import HelpScreen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.idle import IdleScreen
+from kiosk.ui.screens.settings import SettingsScreen
+from kiosk.ui.screens.welcome import WelcomeScreen
+from kiosk.ui.theme import Theme
+from kiosk.ui.viewmodels.navigation import NavigationVM
+from kiosk.ui.viewmodels.session import SessionVM
+from kiosk.ui.widgets.shell import KioskShell
+
+log = logging.getLogger("kiosk.app")
+
+SCREENS = {
+    "welcome": WelcomeScreen,
+    "home": HomeScreen,
+    "catalogue": CatalogueScreen,
+    "settings": SettingsScreen,
+    "help": HelpScreen,
+    "idle": IdleScreen,
+    "end": EndScreen,
+    "error": ErrorScreen,
+}
+#: Keys a visitor could use to leave or reconfigure the app: Esc and every function key.
+LOCKED_KEYS = frozenset({27, *range(282, 294)})
+ATTENTION_SOUND = PROJECT_ROOT / "assets" / "sounds" / "attention.wav"
+#: More unexpected errors than this within a minute: let the process die and systemd restart it.
+MAX_ERRORS_PER_MINUTE = 5
+
+
+class _Boundary(ExceptionHandler):
+    """Kivy's main loop hands every uncaught exception here: show the calm screen, keep going."""
+
+    def __init__(self, app: KioskApp) -> None:
+        self.app = app
+
+    def handle_exception(self, inst: BaseException) -> int:
+        if isinstance(inst, KeyboardInterrupt | SystemExit):
+            return ExceptionManager.RAISE
+        log.error("unexpected error; showing the out-of-order screen", exc_info=inst)
+        return ExceptionManager.PASS if self.app.out_of_order() else ExceptionManager.RAISE
+
+
+class KioskApp(App):
+    title = "Digituki"
+    use_kivy_settings = False
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        kiosk_mode: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.now = now
+        self.kiosk_mode = settings.display.kiosk_mode if kiosk_mode is None else kiosk_mode
+        visitor = settings.visitor
+        self.theme = Theme(text_size=visitor.text_size, high_contrast=visitor.high_contrast)
+        self.tr = Translator(list(visitor.languages), visitor.default_language)
+        self._errors: list[float] = []
+        self._restart_event = None
+        self._chime = None
+
+    # -- composition root -------------------------------------------------------------------
+    def build(self) -> KioskShell:
+        s = self.settings
+        idle = IdlePolicy(s.session.idle_seconds, s.session.warning_seconds)
+        self.session = SessionVM(s.visitor, idle, self.now)
+        self.nav = NavigationVM()
+        self.session.bind(
+            language=lambda _vm, lang: self.tr.switch(lang),
+            text_size=self.theme.setter("text_size"),
+            high_contrast=self.theme.setter("high_contrast"),
+            on_started=lambda *_: self.nav.reset("home"),
+            on_warning=self._on_idle_warning,
+            on_resumed=lambda *_: self.nav.back(),
+            on_ended=self._on_session_ended,
+        )
+        self.shell = KioskShell(nav=self.nav, session=self.session)
+        for name, cls in SCREENS.items():
+            self.shell.add_screen(cls(name=name, nav=self.nav, session=self.session))
+        welcome = self.shell.screen("welcome")
+        welcome.languages = list(s.visitor.languages)
+        welcome.attract_seconds = s.session.attract_seconds
+        self.shell.follow(self.nav)
+        self._ticker = Clock.schedule_interval(self.session.tick, 0.5)
+        ExceptionManager.add_handler(_Boundary(self))
+        threading.excepthook = self._thread_crashed
+        if self.kiosk_mode:
+            self._lock_window()
+        return self.shell
+
+    def on_stop(self) -> None:
+        self._ticker.cancel()
+
+    # -- kiosk mode: no way out for a visitor ----------------------------------------------
+    def _lock_window(self) -> None:
+        Window.bind(on_keyboard=self._swallow_key, on_request_close=self._refuse_close)
+
+    def _swallow_key(self, _window, key: int, *_args: object) -> bool:  # noqa: ANN001
+        return key in LOCKED_KEYS
+
+    def _refuse_close(self, *_args: object, **_kwargs: object) -> bool:
+        # Alt+F4 and the window manager's close button arrive here; True keeps the window.
+        return True
+
+    def open_settings(self, *largs: object) -> bool:
+        # F1 would open Kivy's own settings panel: never in kiosk mode.
+        if self.kiosk_mode:
+            return False
+        return super().open_settings(*largs)
+
+    # -- session events -------------------------------------------------------------------
+    def _on_idle_warning(self, *_: object) -> None:
+        self.nav.go("idle")
+        self.play_attention()
+
+    def play_attention(self) -> None:
+        """The warning is heard as well as seen (a chime; speech comes with the speech issue)."""
+        if self._chime is None:
+            self._chime = SoundLoader.load(str(ATTENTION_SOUND))
+        if self._chime is not None:
+            self._chime.volume = self.session.volume / 100
+            self._chime.play()
+
+    def _on_session_ended(self, _vm: SessionVM, reason: str) -> None:
+        if reason != "error":
+            self.nav.reset("welcome")
+
+    # -- the error boundary ---------------------------------------------------------------
+    def out_of_order(self) -> bool:
+        """Wipe the session and show "Something went wrong"; False if errors keep coming."""
+        now = self.now()
+        self._errors = [t for t in self._errors if now - t < 60] + [now]
+        if len(self._errors) > MAX_ERRORS_PER_MINUTE:
+            return False
+        self.session.end("error")
+        screen = self.shell.screen("error")
+        screen.seconds_left = self.settings.session.out_of_order_seconds
+        self.nav.reset("error")
+        if self._restart_event is None:
+            self._restart_event = Clock.schedule_interval(self._count_down_restart, 1)
+        return True
+
+    def _count_down_restart(self, *_: object) -> bool | None:
+        screen = self.shell.screen("error")
+        screen.seconds_left -= 1
+        if screen.seconds_left > 0:
+            return None
+        self._restart_event = None
+        self.nav.reset("welcome")
+        return False
+
+    def _thread_crashed(self, args: threading.ExceptHookArgs) -> None:
+        log.error(
+            "worker thread %s crashed",
+            args.thread.name if args.thread else "?",
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        )
+        Clock.schedule_once(lambda _dt: self.out_of_order())
+
+    # -- screenshot mode ---------------------------------------------------------------------
+    def show(self, screen: str) -> None:
+        """Put the app on ``screen`` as a visitor would see it (screenshots, tests)."""
+        if screen == "welcome":
+            self.nav.reset("welcome")
+            return
+        if not self.session.active:
+            self.session.start()
+        if screen == "error":
+            self.out_of_order()
+        elif screen == "idle":
+            self.session.remaining = self.settings.session.warning_seconds
+            self.nav.go("idle")
+        elif screen != "home":
+            self.nav.go(screen)
+

@@ -1,0 +1,54 @@
+"""NavigationVM: which screen shows, and the way back.
+
+The shell's ScreenManager follows ``current``. Screens ask to go somewhere through
+:meth:`go`; Back returns along ``history``. Session-less screens (welcome, out of order) clear
+the history, so Back never leads into a previous visitor's screens.
+"""
+
+from __future__ import annotations
+
+from kivy.event import EventDispatcher
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
+
+#: Every screen the app has, in the order a visitor meets them (``kiosk screenshot --screen``).
+SCREEN_NAMES = ("welcome", "home", "catalogue", "settings", "help", "idle", "end", "error")
+#: Screens without the session's bars (no Back, no End session).
+BARE_SCREENS = frozenset({"welcome", "error"})
+
+
+class NavigationVM(EventDispatcher):
+    __events__ = ("on_navigated",)
+
+    current = StringProperty("welcome")
+    history = ListProperty()
+    can_go_back = BooleanProperty(False)
+    bars_visible = BooleanProperty(False)
+
+    def go(self, name: str, *, remember: bool = True) -> None:
+        """Show screen ``name``; ``remember`` puts the current one on the way back."""
+        if name == self.current:
+            return
+        if remember and self.current not in BARE_SCREENS and self.current != "idle":
+            self.history.append(self.current)
+        if name in BARE_SCREENS:
+            self.history = []
+        self.current = name
+        self._update()
+        self.dispatch("on_navigated", name)
+
+    def back(self) -> None:
+        """One screen back; from the first screen of a session, back to home."""
+        target = self.history.pop() if self.history else "home"
+        self.go(target, remember=False)
+
+    def reset(self, name: str = "welcome") -> None:
+        """Forget the way back (session end) and show ``name``."""
+        self.history = []
+        self.go(name, remember=False)
+
+    def _update(self) -> None:
+        self.can_go_back = self.current not in BARE_SCREENS and self.current != "home"
+        self.bars_visible = self.current not in BARE_SCREENS
+
+    def on_navigated(self, name: str) -> None:
+        pass

@@ -1,0 +1,49 @@
+"""The kiosk's building blocks: text that wraps, big buttons, scrolling pages.
+
+Every widget carries a ``test_name`` so that tests find it the way a visitor would find it: by
+what it is, not by its position. Sizes and colours come from ``app.theme`` in common.kv.
+"""
+
+from __future__ import annotations
+
+from kivy.properties import OptionProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.ui.kvload import load_kv
+
+
+class KLabel(Label):
+    """Body text that wraps to its width and grows in height to fit."""
+
+    test_name = StringProperty("")
+
+
+class KHeading(KLabel):
+    """A screen's or a section's heading."""
+
+
+class KButton(ButtonBehavior, Label):
+    """A big touch target (at least 96x96 px) whose label wraps instead of being cut.
+
+    ``role`` picks the colours: primary (the one thing to do), secondary, help (call a helper),
+    end (end session).
+    """
+
+    test_name = StringProperty("")
+    role = OptionProperty("secondary", options=["primary", "secondary", "help", "end"])
+
+
+class KPage(ScrollView):
+    """A screen's content: a vertical column that scrolls when large text makes it long."""
+
+    test_name = StringProperty("")
+
+
+class KColumn(BoxLayout):
+    """The column inside a :class:`KPage`; its height follows its children."""
+
+
+load_kv(__file__)
