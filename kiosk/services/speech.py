@@ -1,11 +1,11 @@
 """The speech port: what the kiosk needs from a text-to-speech engine, and how to build one.
 
 The UI speaks through :class:`Speech` only. The kiosk's own implementation is
-:class:`~kiosk.services.speech_espeak.EspeakSpeech` (pyttsx3 over espeak-ng, synthesising to a WAV
-file on a worker thread and playing it with a player process it can kill);
+:class:`~kiosk.services.speech_worker.WorkerSpeech`: espeak-ng (through pyttsx3's binding)
+synthesises a WAV on a worker thread and a player process it can kill plays it.
 :class:`~kiosk.services.speech_fake.FakeSpeech` records calls for fast widget tests. Another
-offline engine (e.g. Piper) is added by writing one more class with these methods; see
-docs/speech.md.
+offline engine (e.g. Piper) is added as one more
+:class:`~kiosk.services.speech_synth.Synthesizer`; see docs/speech.md.
 
 Contract shared by every implementation:
 
@@ -103,10 +103,10 @@ def not_configured_reason(lang: str) -> str:
 def make_speech(settings: Settings) -> Speech:
     """The kiosk's speech service, built from ``settings.speech``. Never raises for a missing
     engine or voice: the service then reports each language unavailable with the reason."""
-    from kiosk.services.speech_espeak import EspeakSpeech
+    from kiosk.services.speech_worker import WorkerSpeech
 
     s = settings.speech
-    return EspeakSpeech(
+    return WorkerSpeech(
         voices=dict(s.voices),
         words_per_minute=s.words_per_minute,
         rate_factors=dict(s.rate_factors),
