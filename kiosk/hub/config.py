@@ -108,18 +108,6 @@ class HubSettings(_Section):
     events: EventSettings
     sites: SiteDefaults
 
-    @model_validator(mode="after")
-    def _secure_outside_development(self) -> HubSettings:
-        # Why: a hub reachable by others must never hand out session cookies over plain HTTP,
-        # and development shortcuts must never be reachable from the network.
-        if not self.server.development and not self.security.cookie_secure:
-            raise ValueError(
-                "security.cookie_secure = false is allowed only with server.development = true"
-            )
-        if self.server.development and not is_loopback(self.server.host):
-            raise ValueError("server.development = true is allowed only on a loopback host")
-        return self
-
     def database_url(self) -> str:
         """The configured URL, else the SQLite file in the data folder."""
         if self.database.url:
@@ -145,7 +133,7 @@ def load_hub_settings(
     for _, data in layers:
         merged = _merge(merged, data)
     try:
-        return HubSettings.model_validate(merged)
+        settings = HubSettings.model_validate(merged)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
@@ -153,3 +141,27 @@ def load_hub_settings(
         key = ".".join(str(p) for p in loc if not isinstance(p, int)) or "(top level)"
         problem = describe_error(err).replace("kiosk_config/kiosk.toml", "kiosk_config/hub.toml")
         raise ConfigError(str(path), key, problem, find_line(path, loc)) from None
+    refused = insecure_setting(settings)
+    if refused:
+        loc, problem = refused
+        path = _owner(loc, layers)
+        raise ConfigError(str(path), ".".join(loc), problem, find_line(path, loc))
+    return settings
+
+
+def insecure_setting(settings: HubSettings) -> tuple[tuple[str, str], str] | None:
+    """The first setting refused in this combination, as (section, key) and why; else None."""
+    # Why: a hub reachable by others must never hand out session cookies over plain HTTP,
+    # and development shortcuts must never be reachable from the network.
+    if not settings.server.development and not settings.security.cookie_secure:
+        return ("security", "cookie_secure"), (
+            "false is allowed only with server.development = true (plain-HTTP cookies)"
+        )
+    if settings.server.development and not is_loopback(settings.server.host):
+        return ("server", "development"), (
+            f"true is allowed only on a loopback host, not {settings.server.host!r}"
+        )
+    url = settings.database_url()
+    if settings.events.cross_instance == "notify" and not url.startswith("postgresql"):
+        return ("events", "cross_instance"), '"notify" needs a PostgreSQL database.url'
+    return None

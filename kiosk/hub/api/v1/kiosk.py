@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
@@ -37,7 +36,9 @@ IdemKey = Annotated[
 @router.post("/enrol", status_code=201, response_model=EnrolOut, tags=["kiosk"])
 def enrol(body: EnrolIn, hub: HubDep, db: Db) -> EnrolOut:
     """Exchange a one-time enrolment code for this kiosk's own token (shown only here)."""
-    kiosk, token, site = fleet.enrol(db, now=hub.clock(), code=body.code, app_version=body.app_version)
+    kiosk, token, site = fleet.enrol(
+        db, now=hub.clock(), code=body.code, app_version=body.app_version
+    )
     out = EnrolOut(
         kiosk_id=kiosk.id, token=token, site_id=site.id, site_name=site.name, place=kiosk.place
     )
@@ -146,9 +147,7 @@ def read_request(request_id: RequestId, kiosk: KioskAuth, hub: HubDep, db: Db) -
     responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
     tags=["kiosk"],
 )
-def cancel_request(
-    request_id: RequestId, kiosk: KioskAuth, hub: HubDep, db: Db
-) -> KioskRequestOut:
+def cancel_request(request_id: RequestId, kiosk: KioskAuth, hub: HubDep, db: Db) -> KioskRequestOut:
     req = requests.cancel(db, kiosk, request_id, now=hub.clock())
     out = _view(hub, db, req)
     db.commit()

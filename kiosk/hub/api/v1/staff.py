@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -64,15 +63,26 @@ async def login(body: LoginIn, hub: HubDep) -> JSONResponse:
             delay = accounts.failure_delay(db, body.name)
             try:
                 staff, token, session = accounts.login(
-                    db, hub.hasher, sec, now=hub.clock(), name=body.name,
-                    password=body.password, dummy=hub.dummy_hash,
+                    db,
+                    hub.hasher,
+                    sec,
+                    now=hub.clock(),
+                    name=body.name,
+                    password=body.password,
+                    dummy=hub.dummy_hash,
                 )
             except HubError as exc:
                 db.commit()  # keep the failure count
                 return None, exc, delay
-            who = Principal(staff.id, staff.name, staff.display_name, staff.role,
-                            tuple(accounts.site_ids_of(db, staff.id)), session.id,
-                            session.csrf_token)
+            who = Principal(
+                staff.id,
+                staff.name,
+                staff.display_name,
+                staff.role,
+                tuple(accounts.site_ids_of(db, staff.id)),
+                session.id,
+                session.csrf_token,
+            )
             out = LoginOut(
                 token=token,
                 csrf_token=session.csrf_token,
@@ -165,35 +175,50 @@ def _act(hub: Hub, db: Db, req) -> QueueItemOut:  # type: ignore[no-untyped-def]
     return out
 
 
-@router.post("/requests/{request_id}/claim", response_model=QueueItemOut,
-             responses={409: {"model": ErrorOut}})
+@router.post(
+    "/requests/{request_id}/claim",
+    response_model=QueueItemOut,
+    responses={409: {"model": ErrorOut}},
+)
 def claim(request_id: RequestId, who: StaffUser, hub: HubDep, db: Db) -> QueueItemOut:
     """Take a request. Of simultaneous claims exactly one wins; the others get 409 naming who."""
     return _act(hub, db, requests.claim(db, who, request_id, now=hub.clock()))
 
 
-@router.post("/requests/{request_id}/release", response_model=QueueItemOut,
-             responses={409: {"model": ErrorOut}})
+@router.post(
+    "/requests/{request_id}/release",
+    response_model=QueueItemOut,
+    responses={409: {"model": ErrorOut}},
+)
 def release(request_id: RequestId, who: StaffUser, hub: HubDep, db: Db) -> QueueItemOut:
     return _act(hub, db, requests.release(db, who, request_id, now=hub.clock()))
 
 
-@router.post("/requests/{request_id}/move", response_model=QueueItemOut,
-             responses={409: {"model": ErrorOut}})
+@router.post(
+    "/requests/{request_id}/move", response_model=QueueItemOut, responses={409: {"model": ErrorOut}}
+)
 def move(request_id: RequestId, body: MoveIn, who: StaffUser, hub: HubDep, db: Db) -> QueueItemOut:
     return _act(hub, db, requests.move(db, who, request_id, body.site_id, now=hub.clock()))
 
 
-@router.post("/requests/{request_id}/message", status_code=204,
-             responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}})
-def message(request_id: RequestId, body: MessageIn, who: StaffUser, hub: HubDep, db: Db) -> Response:
+@router.post(
+    "/requests/{request_id}/message",
+    status_code=204,
+    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+)
+def message(
+    request_id: RequestId, body: MessageIn, who: StaffUser, hub: HubDep, db: Db
+) -> Response:
     requests.message(db, who, request_id, body.key, now=hub.clock())
     db.commit()
     return Response(status_code=204)
 
 
-@router.post("/requests/{request_id}/resolve", response_model=HistoryItemOut,
-             responses={409: {"model": ErrorOut}})
+@router.post(
+    "/requests/{request_id}/resolve",
+    response_model=HistoryItemOut,
+    responses={409: {"model": ErrorOut}},
+)
 def resolve(
     request_id: RequestId, body: ResolveIn, who: StaffUser, hub: HubDep, db: Db
 ) -> HistoryItemOut:
@@ -208,8 +233,12 @@ def resolve(
 @router.post("/duty", response_model=DutyOut)
 def duty(body: DutyIn, who: StaffUser, hub: HubDep, db: Db) -> DutyOut:
     helpers = fleet.set_duty(
-        db, now=hub.clock(), staff_id=who.id, serves=who.serves(body.site_id),
-        site_id=body.site_id, on_duty=body.on_duty,
+        db,
+        now=hub.clock(),
+        staff_id=who.id,
+        serves=who.serves(body.site_id),
+        site_id=body.site_id,
+        on_duty=body.on_duty,
     )
     db.commit()
     return DutyOut(site_id=body.site_id, on_duty=body.on_duty, helpers_on_duty=helpers)
@@ -276,6 +305,3 @@ async def staff_stream(
 def _latest(hub: Hub) -> int:
     with hub.sessions() as db:
         return events.last_seq(db)
-
-
-__all__ = ["router", "json"]

@@ -1,0 +1,95 @@
+"""``create_app(settings)``: the hub's composition root. Nothing here runs at import.
+
+Start-up order: engine, migrations, bus, then routes; the lifespan starts the sweeper (expiry and
+escalation) and the cross-instance listener (PostgreSQL NOTIFY) or event poller (SQLite).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from kiosk.hub.api.v1 import build_router
+from kiosk.hub.api.v1 import errors as api_errors
+from kiosk.hub.bus import EventBus, PgListener, poll_events
+from kiosk.hub.config import HubSettings
+from kiosk.hub.context import Hub, utc_now
+from kiosk.hub.db import make_engine, migrate, session_factory
+from kiosk.hub.security import dummy_hash, make_hasher
+from kiosk.hub.services import events, requests
+from kiosk.protocol.common import API_PREFIX
+
+log = logging.getLogger(__name__)
+
+
+def build_hub(settings: HubSettings, clock: Callable[[], datetime] = utc_now) -> Hub:
+    """Engine (migrated), sessions with event publishing, bus and password hasher."""
+    engine = make_engine(settings.database_url(), pool_size=settings.database.pool_size)
+    migrate(engine)
+    sessions = session_factory(engine)
+    bus = EventBus()
+    events.install_publisher(sessions, bus)
+    hasher = make_hasher(settings.security)
+    return Hub(settings, engine, sessions, bus, hasher, dummy_hash(hasher), clock)
+
+
+def sweep_once(hub: Hub) -> int:
+    """Expire and escalate due requests now (also called by tests with an advanced clock)."""
+    with hub.transaction() as db:
+        return requests.sweep(
+            db, now=hub.clock(), expire_minutes=hub.settings.requests.expire_minutes
+        )
+
+
+async def _sweeper(hub: Hub) -> None:
+    while True:
+        await asyncio.sleep(hub.settings.requests.sweep_seconds)
+        try:
+            await run_in_threadpool(sweep_once, hub)
+        except Exception:  # noqa: BLE001 - the next round tries again
+            log.exception("sweeping requests failed")
+
+
+def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
+    hub = build_hub(settings, clock)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        hub.bus.bind(asyncio.get_running_loop())
+        tasks = [asyncio.create_task(_sweeper(hub))]
+        listener = None
+        mode = settings.events.cross_instance
+        is_pg = hub.engine.dialect.name == "postgresql"
+        if mode == "notify" or (mode == "auto" and is_pg):
+            listener = PgListener(settings.database_url(), hub.bus)
+            listener.start()
+        else:
+            interval = settings.events.poll_interval_ms / 1000
+            tasks.append(asyncio.create_task(poll_events(hub.engine, hub.bus, interval)))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            if listener is not None:
+                listener.stop()
+            hub.engine.dispose()
+
+    app = FastAPI(
+        title="Digituki kiosk hub",
+        version="1",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.hub = hub
+    api_errors.install(app)
+    app.include_router(build_router(), prefix=API_PREFIX)
+    return app
