@@ -17,12 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import kiosk
 from kiosk.packs.lint import lint_paths
+from kiosk.packs.loader import BUNDLED_PACKS as BUNDLED
 from kiosk.packs.models import Demo, Pack
-
-#: The packs shipped with the kiosk.
-BUNDLED = Path(kiosk.__file__).resolve().parent.parent / "assets" / "packs"
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:

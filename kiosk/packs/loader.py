@@ -21,6 +21,8 @@ from kiosk.packs.rules import demo_problems, image_checker, step_problems
 from kiosk.packs.yamlpos import Parsed, dotted, load_yaml
 
 MANIFEST = "pack.yaml"
+#: The packs shipped with the kiosk (assets/packs/ next to the kiosk package).
+BUNDLED_PACKS = Path(__file__).resolve().parent.parent.parent / "assets" / "packs"
 #: Largest manifest or demo file; checked on the file size before anything is parsed.
 MAX_YAML_BYTES = 256 * 1024
 
@@ -163,6 +165,7 @@ def load_pack(folder: Path, display: str | None = None) -> PackReport:
     except ValidationError as exc:
         report.problems.extend(validation_problems(exc, parsed, manifest_name))
     demos = _load_demos(report, parsed, context)
+    report.problems = sort_problems(report.problems)
     if manifest is not None and not report.problems:
         report.pack = Pack.model_construct(
             id=manifest.id,

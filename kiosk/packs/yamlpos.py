@@ -21,7 +21,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 #: Deeper nesting than any pack needs; guards the recursive walk below.
 MAX_DEPTH = 40
 #: More values than the largest allowed file can hold without aliases expanding it.
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 
 Loc = tuple[str | int, ...]
 
