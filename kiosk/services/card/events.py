@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 CardKind = Literal["id_card", "bank_card", "staff_card", "unknown"]
 CARD_KINDS: tuple[CardKind, ...] = ("id_card", "bank_card", "staff_card", "unknown")
@@ -79,6 +79,7 @@ _NAMES: dict[type, str] = {
 EVENT_NAMES = tuple(_NAMES.values())
 
 
+@runtime_checkable
 class CardReader(Protocol):
     """A source of card events.
 
