@@ -13,6 +13,10 @@ from typing import Any
 
 from kiosk.services.speech import RATES
 
+# Kivy, once any module imports it, swaps sys.stderr for its logger (silent under
+# KIVY_NO_CONSOLELOG); an installer must still see why speech failed.
+_STDERR = sys.__stderr__ or sys.stderr
+
 # How long to wait for playback to end before giving up (a stuck player must not hang a shell).
 _MAX_PLAY_S = 600.0
 
@@ -39,19 +43,19 @@ def run(args: argparse.Namespace, settings: Any) -> int:
     rate = args.rate or settings.visitor.speech_rate
     volume = settings.visitor.volume if args.volume is None else args.volume
     if not 0 <= volume <= 100:
-        print("kiosk speak: --volume must be 0-100", file=sys.stderr)
+        print("kiosk speak: --volume must be 0-100", file=_STDERR)
         return 1
     speech = make_speech(settings)
     try:
         if args.wav:
             if args.lang not in speech.voices():  # a WAV needs a voice, not a player
-                print(f"kiosk speak: {speech.unavailable_reason(args.lang)}", file=sys.stderr)
+                print(f"kiosk speak: {speech.unavailable_reason(args.lang)}", file=_STDERR)
                 return 1
             speech.save_wav(args.text, args.lang, args.wav, rate=rate, volume=volume)
             print(f"wrote {args.wav} ({args.lang}, voice {speech.voices()[args.lang]}, {rate})")
             return 0
         if not speech.is_available(args.lang):
-            print(f"kiosk speak: {speech.unavailable_reason(args.lang)}", file=sys.stderr)
+            print(f"kiosk speak: {speech.unavailable_reason(args.lang)}", file=_STDERR)
             return 1
         return _speak_and_wait(speech, args.text, args.lang, rate, volume)
     finally:
@@ -71,7 +75,7 @@ def _speak_and_wait(speech: Any, text: str, lang: str, rate: str, volume: int) -
     while speech.is_busy() and time.monotonic() < deadline:
         time.sleep(0.05)
     if failed:
-        print(f"kiosk speak: synthesised, but playback failed: {failed[0]}", file=sys.stderr)
+        print(f"kiosk speak: synthesised, but playback failed: {failed[0]}", file=_STDERR)
         return 1
     print(f"spoke {lang} with voice {speech.voices()[lang]} ({rate})")
     return 0
