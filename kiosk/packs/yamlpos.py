@@ -202,4 +202,4 @@ def dotted(loc: Loc) -> str:
 def _kib(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MiB"
-    return f"{size / 1024:.0f} KiB"
+    return f"{size / 1024:.1f} KiB" if size < 10 * 1024 else f"{size / 1024:.0f} KiB"
