@@ -158,7 +158,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(str(path), "(file)", "file not found; check the path given to --config")
+        raise ConfigError(
+            str(path), "(file)", "file not found; check the path given to --config"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), "(file)", f"cannot be read: {exc}") from exc
     try:

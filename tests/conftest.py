@@ -20,7 +20,9 @@ os.environ["KIVY_HOME"] = str(_TMP / "kivy-home")
 os.environ["MESA_SHADER_CACHE_DIR"] = str(_TMP / "mesa")
 # Silence for any ALSA player a test starts (there is no sound card here anyway).
 (_TMP / "home").mkdir()
-(_TMP / "home" / ".asoundrc").write_text("pcm.!default { type null }\nctl.!default { type hw card 0 }\n")
+(_TMP / "home" / ".asoundrc").write_text(
+    "pcm.!default { type null }\nctl.!default { type hw card 0 }\n"
+)
 os.environ["HOME"] = str(_TMP / "home")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

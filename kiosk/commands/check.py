@@ -24,8 +24,12 @@ def all_checks() -> list[Callable[[Settings], list[CheckResult]]]:
     """Every part's check, in the order an installer would fix them."""
     from kiosk.ui import checks as ui_checks
 
-    return [ui_checks.check_configuration, ui_checks.check_display, ui_checks.check_fonts,
-            ui_checks.check_translations]
+    return [
+        ui_checks.check_configuration,
+        ui_checks.check_display,
+        ui_checks.check_fonts,
+        ui_checks.check_translations,
+    ]
 
 
 def run_checks(settings: Settings) -> list[CheckResult]:
@@ -41,8 +45,13 @@ def run_checks(settings: Settings) -> list[CheckResult]:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     results = run_checks(settings)
     if args.json:
-        print(json.dumps({"ok": overall_ok(results), "results": [r.as_dict() for r in results]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"ok": overall_ok(results), "results": [r.as_dict() for r in results]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for result in results:
             print(result.line())

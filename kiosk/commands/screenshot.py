@@ -33,12 +33,17 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.screen not in SCREEN_NAMES:
-        print(f"kiosk: unknown screen {args.screen!r}; known screens: {', '.join(SCREEN_NAMES)}",
-              file=sys.stderr)
+        print(
+            f"kiosk: unknown screen {args.screen!r}; known screens: {', '.join(SCREEN_NAMES)}",
+            file=sys.stderr,
+        )
         return 2
     if args.lang is not None and args.lang not in settings.visitor.languages:
-        print(f"kiosk: language {args.lang!r} is not offered; offered: "
-              f"{', '.join(settings.visitor.languages)}", file=sys.stderr)
+        print(
+            f"kiosk: language {args.lang!r} is not offered; offered: "
+            f"{', '.join(settings.visitor.languages)}",
+            file=sys.stderr,
+        )
         return 2
     from kiosk.ui.kivy_setup import configure_window, prepare_environment
 
@@ -48,8 +53,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     configure_window(fullscreen=False, size=size, kiosk_mode=True, show_cursor=False)
     from kiosk.ui.screenshot import take_screenshot
 
-    written = take_screenshot(settings, args.screen, lang=args.lang, text_size=args.text_size,
-                              high_contrast=None if args.contrast is None else args.contrast == "high")
+    written = take_screenshot(
+        settings,
+        args.screen,
+        lang=args.lang,
+        text_size=args.text_size,
+        high_contrast=None if args.contrast is None else args.contrast == "high",
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(written, args.out)
     print(args.out)

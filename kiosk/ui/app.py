@@ -8,6 +8,7 @@ and ``app.tr``.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -86,6 +87,8 @@ class KioskApp(App):
         self.tr = Translator(list(visitor.languages), visitor.default_language)
         self._errors: list[float] = []
         self._restart_event = None
+        self._restart_at = 0.0
+        self._boundary: _Boundary | None = None
         self._chime = None
 
     # -- composition root -------------------------------------------------------------------
@@ -111,7 +114,8 @@ class KioskApp(App):
         welcome.attract_seconds = s.session.attract_seconds
         self.shell.follow(self.nav)
         self._ticker = Clock.schedule_interval(self.session.tick, 0.5)
-        ExceptionManager.add_handler(_Boundary(self))
+        self._boundary = _Boundary(self)
+        ExceptionManager.add_handler(self._boundary)
         threading.excepthook = self._thread_crashed
         if self.kiosk_mode:
             self._lock_window()
@@ -119,6 +123,11 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         self._ticker.cancel()
+        if self._restart_event is not None:
+            self._restart_event.cancel()
+        if self._boundary in ExceptionManager.handlers:
+            ExceptionManager.remove_handler(self._boundary)
+        Window.unbind(on_keyboard=self._swallow_key, on_request_close=self._refuse_close)
 
     # -- kiosk mode: no way out for a visitor ----------------------------------------------
     def _lock_window(self) -> None:
@@ -162,19 +171,22 @@ class KioskApp(App):
         if len(self._errors) > MAX_ERRORS_PER_MINUTE:
             return False
         self.session.end("error")
-        screen = self.shell.screen("error")
-        screen.seconds_left = self.settings.session.out_of_order_seconds
+        self._restart_at = now + self.settings.session.out_of_order_seconds
         self.nav.reset("error")
+        self.count_down_restart()
         if self._restart_event is None:
-            self._restart_event = Clock.schedule_interval(self._count_down_restart, 1)
+            self._restart_event = Clock.schedule_interval(self.count_down_restart, 0.5)
         return True
 
-    def _count_down_restart(self, *_: object) -> bool | None:
-        screen = self.shell.screen("error")
-        screen.seconds_left -= 1
-        if screen.seconds_left > 0:
+    def count_down_restart(self, *_: object) -> bool | None:
+        """Update the error screen's countdown; at zero, back to the welcome screen."""
+        left = math.ceil(self._restart_at - self.now())
+        self.shell.screen("error").seconds_left = max(left, 0)
+        if left > 0:
             return None
-        self._restart_event = None
+        if self._restart_event is not None:
+            self._restart_event.cancel()
+            self._restart_event = None
         self.nav.reset("welcome")
         return False
 
@@ -201,4 +213,3 @@ class KioskApp(App):
             self.nav.go("idle")
         elif screen != "home":
             self.nav.go(screen)
-

@@ -28,9 +28,14 @@ NEEDED_LETTERS = "åäöÅÄÖšžčđŋŧŠŽČĐŊŦ€"
 def check_configuration(settings: Settings) -> list[CheckResult]:
     # Loading already validated every key; reaching here means the files are good.
     v = settings.visitor
-    return [CheckResult("configuration", True,
-                        f"valid; languages {', '.join(v.languages)}, idle "
-                        f"{settings.session.idle_seconds} s + {settings.session.warning_seconds} s")]
+    return [
+        CheckResult(
+            "configuration",
+            True,
+            f"valid; languages {', '.join(v.languages)}, idle "
+            f"{settings.session.idle_seconds} s + {settings.session.warning_seconds} s",
+        )
+    ]
 
 
 def check_display(settings: Settings) -> list[CheckResult]:
@@ -38,16 +43,26 @@ def check_display(settings: Settings) -> list[CheckResult]:
     if not (env.get("DISPLAY") or env.get("SDL_VIDEODRIVER")):
         env["SDL_VIDEODRIVER"] = "offscreen"
     try:
-        out = subprocess.run([sys.executable, "-c", _DISPLAY_PROBE], capture_output=True,
-                             text=True, timeout=60, env=env)
+        out = subprocess.run(
+            [sys.executable, "-c", _DISPLAY_PROBE],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
     except subprocess.TimeoutExpired:
         return [CheckResult("display", False, "the window did not open within 60 s")]
     if out.returncode != 0:
         last = (out.stderr.strip().splitlines() or ["no output"])[-1]
-        return [CheckResult("display", False,
-                            f"the window cannot open ({last}); install the GL packages with "
-                            "scripts/system-packages.sh, and on a Pi add the kiosk user to the "
-                            "groups video, render and input")]
+        return [
+            CheckResult(
+                "display",
+                False,
+                f"the window cannot open ({last}); install the GL packages with "
+                "scripts/system-packages.sh, and on a Pi add the kiosk user to the "
+                "groups video, render and input",
+            )
+        ]
     driver = env.get("SDL_VIDEODRIVER", "default")
     return [CheckResult("display", True, f"window opens ({out.stdout.strip()}, driver {driver})")]
 
@@ -71,7 +86,12 @@ def check_translations(settings: Settings) -> list[CheckResult]:
 
     problems = missing()
     if problems:
-        return [CheckResult("translations", False,
-                            f"{len(problems)} texts untranslated, first: {problems[0]}; "
-                            "run `make setup` to rebuild the catalogues")]
+        return [
+            CheckResult(
+                "translations",
+                False,
+                f"{len(problems)} texts untranslated, first: {problems[0]}; "
+                "run `make setup` to rebuild the catalogues",
+            )
+        ]
     return [CheckResult("translations", True, "fi, sv and en complete")]

@@ -42,7 +42,7 @@ def extract() -> Catalog:
     """Every translatable text in the package's .py and .kv files."""
     template = Catalog(project="kiosk", domain=DOMAIN)
     method_map = [("**.py", "python"), ("**.kv", "kiosk.ui.i18n_build:extract_kv")]
-    for filename, lineno, message, comments, context in extract_from_dir(
+    for filename, lineno, message, comments, _context in extract_from_dir(
         str(PACKAGE_DIR), method_map=method_map, keywords={"_": None, "in_language": (1,)}
     ):
         template.add(message, locations=[(f"kiosk/{filename}", lineno)], auto_comments=comments)

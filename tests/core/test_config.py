@@ -41,7 +41,12 @@ def test_site_file_overlays_only_what_it_names(tmp_path):
     "text,key,line,words",
     [
         ("[session]\nidle_secs = 120\n", "session.idle_secs", 2, "unknown key"),
-        ("[session]\n\nwarning_seconds = 5\n", "session.warning_seconds", 3, "greater than or equal to 20"),
+        (
+            "[session]\n\nwarning_seconds = 5\n",
+            "session.warning_seconds",
+            3,
+            "greater than or equal to 20",
+        ),
         ('[visitor]\ntext_size = "big"\n', "visitor.text_size", 2, "100, 150 or 200"),
         ("[visitor]\nhigh_contrast = 1\n", "visitor.high_contrast", 2, "boolean"),
         ('[visitor]\ndefault_language = "de"\n', "visitor.default_language", 2, "'fi', 'sv', 'en'"),

@@ -1,4 +1,4 @@
-"""Visitor settings: language, text size, contrast and reading aloud. Reachable from every screen."""
+"""Visitor settings: language, text size, contrast, reading aloud. Reachable from every screen."""
 
 from __future__ import annotations
 
