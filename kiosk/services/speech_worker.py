@@ -347,12 +347,14 @@ class WorkerSpeech:
             if self._mailbox.wait(_PLAYER_POLL_S):
                 proc.kill()
                 proc.wait()
+                self._busy = False  # before the event, so a listener sees the final state
                 self._emit("silenced")
                 return
             code = proc.poll()
             if code is not None:
                 if code != 0:
                     self._playback_failed(f"{self._player[0]!r} exited with code {code}")
+                self._busy = False
                 self._emit("finished")
                 return
 
