@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.packs.actions import KEYBOARD, check_typed, show_me_value, untypeable
@@ -42,6 +42,7 @@ def test_show_me_types_the_value_or_the_example():
         show_me_value(Action(kind="tap"))
 
 
+@settings(database=None)  # keep no example database in the checkout
 @given(keyboard_text)
 def test_show_me_value_always_completes_its_own_step(text):
     action = Action(kind="type", value=text)
@@ -50,6 +51,7 @@ def test_show_me_value_always_completes_its_own_step(text):
     assert untypeable(text) == []
 
 
+@settings(database=None)
 @given(keyboard_text, st.characters(blacklist_characters=sorted(KEYBOARD)))
 def test_any_character_off_the_keyboard_is_named(text, odd):
     assert untypeable(text + odd + odd) == [odd]

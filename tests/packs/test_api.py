@@ -126,3 +126,11 @@ def test_missing_and_empty_folders_are_problems(tmp_path):
         f"{tmp_path / 'empty'}: holds no packs (no subfolder with a pack.yaml)",
         f"{tmp_path / 'none'}: folder not found; check the path",
     ]
+
+
+def test_service_list_and_literal_agree():
+    from typing import get_args
+
+    from kiosk.packs.models import SERVICES, Service
+
+    assert get_args(Service) == SERVICES
