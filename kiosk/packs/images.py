@@ -99,6 +99,8 @@ def check_image(root: Path, name: str) -> str | None:
     path = root / name
     if not path.is_file():
         return f"image not found: {name} (looked in {root})"
+    if not path.resolve().is_relative_to(root.resolve()):
+        return "must stay inside the pack folder (this one links to somewhere else)"
     size = path.stat().st_size
     if size > MAX_IMAGE_BYTES:
         return f"the image is {size / 1048576:.1f} MiB; at most 1 MiB is allowed"

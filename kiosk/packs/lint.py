@@ -92,7 +92,7 @@ def _checked_dates(name: str, parsed: Parsed, today: date) -> list[Problem]:
 
 
 def _fake_data(name: str, parsed: Parsed) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     for loc, text in strings(parsed.data):
         if loc and loc[-1] == "pattern":
             continue  # a regular expression, not data shown to the visitor

@@ -239,6 +239,8 @@ def _bad_demo_path(folder: Path, name: str, seen: set[str]) -> str | None:
         return "this demo file is listed twice"
     if not (folder / path).is_file():
         return f"demo file not found: {name}"
+    if not (folder / path).resolve().is_relative_to(folder.resolve()):
+        return "must stay inside the pack folder (this one links to somewhere else)"
     return None
 
 

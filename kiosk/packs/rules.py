@@ -183,6 +183,7 @@ def _chosen(action: Action, component: Component, where: Loc, report: Report) ->
     if action.option is None:
         report((*where, "option"), "missing; a choose action needs the id of an option")
         return
+    ids: list[str]
     if isinstance(component, IdPicker):
         ids = list(component.options)
     else:

@@ -134,3 +134,16 @@ def test_service_list_and_literal_agree():
     from kiosk.packs.models import SERVICES, Service
 
     assert get_args(Service) == SERVICES
+
+
+def test_files_linking_out_of_the_pack_are_refused(example_copy, tmp_path):
+    outside = tmp_path / "outside.yaml"
+    outside.write_text((example_copy / "demos" / "renew-loan.yaml").read_text(encoding="utf-8"))
+    (example_copy / "demos" / "renew-loan.yaml").unlink()
+    (example_copy / "demos" / "renew-loan.yaml").symlink_to(outside)
+    result = load_packs([example_copy.parent])
+    assert result.packs == []
+    assert [str(p) for p in result.problems] == [
+        f"{example_copy}/pack.yaml:15: demos[1].file: must stay inside the pack folder "
+        "(this one links to somewhere else)"
+    ]
