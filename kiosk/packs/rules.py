@@ -27,12 +27,15 @@ from kiosk.packs.models import (
     NumberField,
     Radio,
     Step,
+    Table,
     TextField,
 )
 from kiosk.packs.problems import Problem
 from kiosk.packs.yamlpos import Loc, Parsed, dotted
 
 TAPPABLE = (Button, Link, Card, Checkbox)
+#: What the number pad of a number_field can type.
+NUMBER_PAD = frozenset("0123456789 ,.-+€%")
 TYPEABLE = (TextField, NumberField)
 CHOOSABLE = (Radio, ChoiceList, IdPicker)
 _KIND_FIELDS = {
@@ -96,6 +99,13 @@ def _component_ids(step: Step, loc: Loc, report: Report) -> None:
             component.options
         ):
             report((*where, "options"), "each method may be listed only once")
+        if isinstance(component, Table):
+            for number, row in enumerate(component.rows):
+                if len(row) != len(component.header):
+                    report(
+                        (*where, "rows", number),
+                        f"this row has {len(row)} cells; the header has {len(component.header)}",
+                    )
 
 
 def _images(step: Step, loc: Loc, report: Report, image_check: ImageCheck) -> None:
@@ -141,6 +151,8 @@ def _action(step: Step, loc: Loc, report: Report) -> None:
         return
     if action.kind == "type":
         _typed(action, where, report)
+        if isinstance(component, NumberField):
+            _numeric(action, where, report)
     elif action.kind == "choose":
         _chosen(action, component, where, report)
 
@@ -170,6 +182,18 @@ def _typed(action: Action, where: Loc, report: Report) -> None:
         _typeable(action.example, (*where, "example"), report)
         if compiled.fullmatch(action.example.strip()) is None:
             report((*where, "example"), f"{action.example!r} does not match the pattern")
+
+
+def _numeric(action: Action, where: Loc, report: Report) -> None:
+    """A number field gets the kiosk's number pad: digits and a few signs only."""
+    for name in ("value", "example"):
+        text = getattr(action, name)
+        if text is not None and not set(text) <= NUMBER_PAD:
+            report(
+                (*where, name),
+                "a number_field is typed on the number pad (digits, space and , . - + € %); "
+                "use a text_field for other text",
+            )
 
 
 def _typeable(text: str, where: Loc, report: Report) -> None:

@@ -147,3 +147,22 @@ def test_files_linking_out_of_the_pack_are_refused(example_copy, tmp_path):
         f"{example_copy}/pack.yaml:15: demos[1].file: must stay inside the pack folder "
         "(this one links to somewhere else)"
     ]
+
+
+def test_table_rows_and_number_fields_are_checked(example_copy):
+    demo = example_copy / "demos" / "renew-loan.yaml"
+    text = demo.read_text(encoding="utf-8")
+    text = text.replace('"15.12.2026"]', '"15.12.2026", "extra"]')
+    text = text.replace(
+        "        - type: text_field\n          id: card",
+        "        - type: number_field\n          id: card",
+    )
+    text = text.replace('example: "1234"', 'example: "12a4"')
+    demo.write_text(text, encoding="utf-8")
+    result = load_packs([example_copy.parent])
+    assert [str(p).removeprefix(f"{demo}:") for p in result.problems] == [
+        "48: steps[1].action.example: '12a4' does not match the pattern",
+        "48: steps[1].action.example: a number_field is typed on the number pad (digits, space "
+        "and , . - + € %); use a text_field for other text",
+        "108: steps[3].screen.components[2].rows[1]: this row has 3 cells; the header has 2",
+    ]
