@@ -18,6 +18,7 @@ import os
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -82,12 +83,14 @@ class HookRunner:
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no hook runs (for tests and shutdown); False if some still run."""
-        with self._lock:
-            running = list(self._running)
-        for thread in running:
-            thread.join(timeout)
-        with self._lock:
-            return not any(t.is_alive() for t in self._running)
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                if not self._running:  # each hook's thread removes itself when done
+                    return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
 
     def _kind_of(self, event: CardEvent) -> str:
         if isinstance(event, CardInserted):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -97,11 +98,14 @@ class PcscCardReader:
     def stop(self) -> None:
         """Stop the worker; returns when it has delivered its last event."""
         self._stop.set()
-        with self._lock:
-            if self._context is not None:
-                scard.SCardCancel(self._context)  # wakes a blocking SCardGetStatusChange
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        deadline = time.monotonic() + 5
+        while self._thread is not None and self._thread.is_alive() and time.monotonic() < deadline:
+            # SCardCancel wakes only a wait already blocking; the worker may be just about to
+            # start one, so cancel again until it has seen the stop flag.
+            with self._lock:
+                if self._context is not None:
+                    scard.SCardCancel(self._context)
+            self._thread.join(timeout=0.02)
         self._thread = None
         self._on_event = None
         self._set_status("stopped")
