@@ -38,6 +38,10 @@ class LoadResult:
     def demos(self) -> list[Demo]:
         return [demo for pack in self.packs for demo in pack.demos]
 
+    def find_demo(self, demo_id: str) -> Demo | None:
+        """The loaded demo with ``demo_id`` (ids are unique across packs), or None."""
+        return next((demo for demo in self.demos if demo.id == demo_id), None)
+
 
 @dataclass
 class PackReport:

@@ -166,3 +166,19 @@ def test_table_rows_and_number_fields_are_checked(example_copy):
         "and , . - + € %); use a text_field for other text",
         "108: steps[3].screen.components[2].rows[1]: this row has 3 cells; the header has 2",
     ]
+
+
+def test_find_demo_and_lint_of_a_manifest_path(example_copy):
+    from datetime import date
+
+    from kiosk.packs.lint import lint_paths
+
+    result = load_packs([example_copy.parent])
+    assert result.find_demo("example-renew-loan") is result.demos[0]
+    assert result.find_demo("nope") is None
+    reports, problems = lint_paths([example_copy / "pack.yaml"], date(2026, 11, 28))
+    assert problems == [] and [r.pack.id for r in reports if r.pack] == ["example.library"]
+    reports, problems = lint_paths([example_copy], date(2026, 11, 19))
+    assert [str(p) for p in problems] == [
+        f"{example_copy}/pack.yaml:16: demos[1].checked: 2026-11-20 is in the future"
+    ]
