@@ -41,9 +41,10 @@ REPLAY_HEADER = "Idempotency-Replayed"
 
 
 class WireIn(BaseModel):
-    """Base of every request body: unknown fields are errors."""
+    """Base of every request body: unknown fields are errors, and no type is coerced
+    (``"yes"`` is not a boolean, ``"1"`` is not an id)."""
 
-    model_config = ConfigDict(extra="forbid", str_max_length=4000)
+    model_config = ConfigDict(extra="forbid", strict=True, str_max_length=4000)
 
     @model_validator(mode="before")
     @classmethod
