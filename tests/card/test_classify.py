@@ -95,23 +95,29 @@ def test_bad_kind_names_file_pattern_field_and_line(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("extra", "key", "words"),
+    ("extra", "key", "words", "line"),
     [
-        ('atr = "3B 00"\nregex = "3B .."\n', "pattern[2]", "exactly one"),
-        ("", "pattern[2]", "exactly one"),
-        ('atr = "3B 0"\n', "pattern[2]", "hex bytes"),
-        ('atr = "3B 00"\nmask = "FF"\n', "pattern[2]", "as long as atr"),
-        ('regex = "3B (.."\n', "pattern[2]", "does not compile"),
-        ('atr = "3B 00"\ncolour = "red"\n', "pattern[2].colour", "unknown key"),
+        ('atr = "3B 00"\nregex = "3B .."\n', "pattern[2]", "exactly one", 7),
+        ("", "pattern[2]", "exactly one", 7),
+        ('atr = "3B 0"\n', "pattern[2].atr", "hex bytes", 11),
+        ('atr = "3B 00"\nmask = "FF"\n', "pattern[2].mask", "as long as atr", 12),
+        ('regex = "3B (.."\n', "pattern[2].regex", "does not compile", 11),
+        ('atr = "3B 00"\ncolour = "red"\n', "pattern[2].colour", "unknown key", 12),
+        ("atr = 0x3B\n", "pattern[2].atr", "must be a string", 11),
     ],
 )
-def test_bad_patterns_are_explained(tmp_path, extra, key, words):
+def test_bad_patterns_are_explained(tmp_path, extra, key, words, line):
     err = _bad(
         tmp_path, GOOD + '[[pattern]]\nkind = "unknown"\nlabel = "x"\nsource = "s"\n' + extra
     )
-    assert err.key == key
+    assert (err.key, err.line) == (key, line)
     assert words in err.problem
-    assert err.line is not None and err.line >= 7
+
+
+def test_missing_field_is_named(tmp_path):
+    err = _bad(tmp_path, GOOD + '[[pattern]]\nkind = "unknown"\natr = "3B 00"\n')
+    assert (err.key, err.line) == ("pattern[2].label", 7)
+    assert "missing" in err.problem
 
 
 def test_missing_and_broken_files_are_config_errors(tmp_path):

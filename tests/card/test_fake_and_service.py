@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+import typing
 
 import pytest
 
@@ -10,6 +13,7 @@ from kiosk.core.errors import ConfigError
 from kiosk.services.card import FakeCardReader
 from kiosk.services.card.check import check_card
 from kiosk.services.card.events import (
+    CARD_KINDS,
     CardInserted,
     CardReader,
     CardRemoved,
@@ -95,10 +99,10 @@ def test_backoff_doubles_up_to_the_cap():
 def test_event_names_match_the_hook_settings():
     names = {event_name(e) for e in (CardInserted("r", "", "unknown"), CardRemoved("r"))}
     names |= {event_name(ReaderAdded("r")), event_name(ReaderRemoved("r"))}
-    from kiosk.config import CardCommandHook
+    from kiosk.config import CardEventName, CardKindName
 
-    allowed = set(CardCommandHook.model_fields["events"].annotation.__args__[0].__args__)
-    assert names == allowed
+    assert names == set(typing.get_args(CardEventName))
+    assert set(CARD_KINDS) == set(typing.get_args(CardKindName))
 
 
 def test_every_reader_implements_the_port():
@@ -113,3 +117,25 @@ def test_every_reader_implements_the_port():
     ]
     assert all(isinstance(r, CardReader) for r in readers)
     assert not isinstance(object(), CardReader)
+
+
+def test_without_pyscard_the_kiosk_gets_an_unavailable_reader_and_a_fix():
+    """A machine without pyscard/libpcsclite: nothing breaks, the check says what to install."""
+    code = (
+        "import sys; sys.modules['smartcard'] = None\n"
+        "import kiosk.services.card as card\n"
+        "assert 'smartcard.scard' not in sys.modules\n"
+        "from kiosk.config import load_settings\n"
+        "from kiosk.services.card.service import create_card_reader\n"
+        "from kiosk.services.card.check import check_card\n"
+        "s = load_settings()\n"
+        "r = create_card_reader(s); seen = []; r.start(seen.append)\n"
+        "print(type(r).__name__, r.is_available(), type(seen[0]).__name__)\n"
+        "print(check_card(s)[-1].line())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    first, second = out.stdout.splitlines()
+    assert first == "UnavailableCardReader False ServiceDown"
+    assert second.startswith("WARN card reader: pyscard cannot load")
+    assert "apt-get install pcscd libpcsclite1" in second

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from typing import Any
 
@@ -49,15 +50,9 @@ def _check_table(card: Any) -> CheckResult:
 
 
 def _no_service_message() -> str:
-    if shutil.which("pcscd") is None and not _exists("/usr/sbin/pcscd"):
+    if shutil.which("pcscd") is None and not os.path.exists("/usr/sbin/pcscd"):
         return "pcscd is not installed: sudo apt-get install pcscd"
     return "pcscd is not running: sudo systemctl enable --now pcscd.socket"
-
-
-def _exists(path: str) -> bool:
-    import os
-
-    return os.path.exists(path)
 
 
 def _check_readers(readers: list[str], filters: list[str]) -> list[CheckResult]:

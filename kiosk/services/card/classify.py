@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
-
 from kiosk.core.errors import ConfigError
-from kiosk.core.tomlpos import describe_error
 
-from .events import CardKind
+from .events import CARD_KINDS, CardKind
 
 _HEX_BYTES = re.compile(r"^[0-9A-Fa-f]{2}([ :]?[0-9A-Fa-f]{2})*$")
 
@@ -41,10 +38,12 @@ def spaced(atr_hex: str) -> str:
     return " ".join(atr_hex[i : i + 2] for i in range(0, len(atr_hex), 2))
 
 
-class AtrPattern(BaseModel):
-    """One row of the table. Exactly one of ``atr`` (optionally with ``mask``) or ``regex``."""
+@dataclass(frozen=True)
+class AtrPattern:
+    """One row of the table. Exactly one of ``atr`` (optionally with ``mask``) or ``regex``.
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    Build with :func:`parse_pattern`, which checks every field.
+    """
 
     kind: CardKind
     label: str
@@ -52,27 +51,6 @@ class AtrPattern(BaseModel):
     atr: str | None = None
     mask: str | None = None
     regex: str | None = None
-
-    @model_validator(mode="after")
-    def _one_way_to_match(self) -> AtrPattern:
-        if (self.atr is None) == (self.regex is None):
-            raise ValueError("give exactly one of atr (with an optional mask) or regex")
-        if self.mask is not None and self.atr is None:
-            raise ValueError("mask needs atr")
-        for name in ("atr", "mask"):
-            value = getattr(self, name)
-            if value is not None and not _HEX_BYTES.match(value.strip()):
-                raise ValueError(f"{name} must be hex bytes like '3B 7F 96' (got {value!r})")
-        if self.mask is not None and len(normalize_atr(self.mask)) != len(
-            normalize_atr(self.atr or "")
-        ):
-            raise ValueError("mask must be as long as atr")
-        if self.regex is not None:
-            try:
-                re.compile(self.regex)
-            except re.error as exc:
-                raise ValueError(f"regex does not compile: {exc}") from None
-        return self
 
     def matches(self, atr_hex: str) -> bool:
         """True when this pattern matches ``atr_hex`` (normalized, see :func:`normalize_atr`)."""
@@ -107,6 +85,59 @@ class AtrTable:
         """The card's kind; ``unknown`` when no pattern matches."""
         found = self.match(atr)
         return found.kind if found else "unknown"
+
+
+_FIELDS = ("kind", "label", "source", "atr", "mask", "regex")
+
+
+class PatternError(ValueError):
+    """A table row is wrong: ``field`` (None for the row as a whole) and what is wrong."""
+
+    def __init__(self, field: str | None, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+        self.problem = problem
+
+
+def parse_pattern(row: object) -> AtrPattern:
+    """Check one ``[[pattern]]`` table and build it; raises :class:`PatternError`.
+
+    Written by hand (not pydantic) because the kiosk loads this table before its first frame and
+    the schema is six strings.
+    """
+    if not isinstance(row, dict):
+        raise PatternError(None, "must be a [[pattern]] table")
+    for key in row:
+        if key not in _FIELDS:
+            raise PatternError(key, f"unknown key; a pattern has only {', '.join(_FIELDS)}")
+    for key in ("kind", "label", "source"):
+        if key not in row:
+            raise PatternError(key, "missing; every pattern needs kind, label and source")
+    for key, value in row.items():
+        if not isinstance(value, str):
+            raise PatternError(key, f"must be a string in quotes (got {value!r})")
+    if row["kind"] not in CARD_KINDS:
+        allowed = ", ".join(repr(k) for k in CARD_KINDS)
+        raise PatternError("kind", f"must be one of {allowed} (got {row['kind']!r})")
+    _check_match_fields(row)
+    return AtrPattern(**row)
+
+
+def _check_match_fields(row: dict[str, str]) -> None:
+    if ("atr" in row) == ("regex" in row):
+        raise PatternError(None, "give exactly one of atr (with an optional mask) or regex")
+    if "mask" in row and "atr" not in row:
+        raise PatternError("mask", "mask needs atr")
+    for name in ("atr", "mask"):
+        if name in row and not _HEX_BYTES.match(row[name].strip()):
+            raise PatternError(name, f"must be hex bytes like '3B 7F 96' (got {row[name]!r})")
+    if "mask" in row and len(normalize_atr(row["mask"])) != len(normalize_atr(row["atr"])):
+        raise PatternError("mask", "mask must be as long as atr")
+    if "regex" in row:
+        try:
+            re.compile(row["regex"])
+        except re.error as exc:
+            raise PatternError("regex", f"regex does not compile: {exc}") from None
 
 
 def _pattern_line(path: Path, index: int, field: str | None) -> int | None:
@@ -153,13 +184,11 @@ def load_table_file(path: Path) -> list[AtrPattern]:
     patterns = []
     for index, row in enumerate(rows):
         try:
-            patterns.append(AtrPattern.model_validate(row))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = next((str(p) for p in err["loc"] if isinstance(p, str)), None)
-            key = f"pattern[{index + 1}]" + (f".{field}" if field else "")
-            line = _pattern_line(path, index, field)
-            raise ConfigError(str(path), key, describe_error(err), line) from None
+            patterns.append(parse_pattern(row))
+        except PatternError as exc:
+            key = f"pattern[{index + 1}]" + (f".{exc.field}" if exc.field else "")
+            line = _pattern_line(path, index, exc.field)
+            raise ConfigError(str(path), key, exc.problem, line) from None
     return patterns
 
 
