@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kiosk`` console script. Returns the process exit code."""
     # Kivy must never read our command line (it has its own options, a way out of kiosk mode).
     os.environ["KIVY_NO_ARGS"] = "1"
+    # Kivy's default log mode takes over stderr; ours stays ours (one-line errors), and Kivy
+    # logs through Python's logging like everything else.
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     modules = [importlib.import_module(name) for name in COMMANDS]
     args = build_parser(modules).parse_args(argv)
     if args.command is None:

@@ -1,9 +1,13 @@
 """Typed kiosk settings, loaded from ``kiosk_config/kiosk.toml`` and overlaid by a site's file.
 
-The defaults file is the only source of defaults: the models below declare types and allowed
+The defaults file is the only source of defaults: the structs below declare types and allowed
 values but no default values, so a key missing from the defaults file is a bug a test catches.
 A site file may name only what differs. Every problem stops start-up with a
 :class:`~kiosk.core.errors.ConfigError` naming the file, line, key and what is allowed.
+
+Validation uses msgspec rather than pydantic because the kiosk validates its settings before
+its first frame, and msgspec imports in ~5 ms where pydantic takes ~200 ms on a Pi-class CPU
+(see tests/bench/bench_startup.py). The hub and the pack format use pydantic.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+import msgspec
+from msgspec import Meta
 
 from kiosk.core.errors import ConfigError
-from kiosk.core.tomlpos import describe_error, find_line
+from kiosk.core.tomlpos import describe_msgspec_error, find_line
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS_FILE = PROJECT_ROOT / "kiosk_config" / "kiosk.toml"
@@ -25,49 +30,44 @@ DEFAULTS_FILE = PROJECT_ROOT / "kiosk_config" / "kiosk.toml"
 Language = Literal["fi", "sv", "en", "se"]
 TextSize = Literal[100, 150, 200]
 SpeechRate = Literal["slower", "normal", "faster"]
+Seconds = Annotated[int, Meta(ge=1)]
 
 
-class _Section(BaseModel):
-    """A settings section: unknown keys are errors, values are never coerced between types."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+class _Section(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A settings section: unknown keys are errors; values are never coerced between types."""
 
 
 class DisplaySettings(_Section):
     fullscreen: bool
-    window_size: list[int] = Field(min_length=2, max_length=2)
+    window_size: Annotated[list[int], Meta(min_length=2, max_length=2)]
     kiosk_mode: bool
     show_cursor: bool
 
-    @model_validator(mode="after")
-    def _size_is_sane(self) -> DisplaySettings:
+    def __post_init__(self) -> None:
         w, h = self.window_size
         if not (320 <= w <= 7680 and 240 <= h <= 4320):
             raise ValueError("window_size must be [width, height] within 320x240 .. 7680x4320")
-        return self
 
 
 class VisitorDefaults(_Section):
-    languages: list[Language] = Field(min_length=1)
+    languages: Annotated[list[Language], Meta(min_length=1)]
     default_language: Language
     text_size: TextSize
     high_contrast: bool
     read_aloud: bool
     speech_rate: SpeechRate
-    volume: int = Field(ge=0, le=100)
+    volume: Annotated[int, Meta(ge=0, le=100)]
 
-    @model_validator(mode="after")
-    def _default_is_offered(self) -> VisitorDefaults:
+    def __post_init__(self) -> None:
         if self.default_language not in self.languages:
             raise ValueError("default_language must be one of languages")
-        return self
 
 
 class SessionSettings(_Section):
-    idle_seconds: int = Field(ge=30, le=3600)
-    warning_seconds: int = Field(ge=20, le=300)
-    out_of_order_seconds: int = Field(ge=5, le=300)
-    attract_seconds: int = Field(ge=2, le=30)
+    idle_seconds: Annotated[int, Meta(ge=30, le=3600)]
+    warning_seconds: Annotated[int, Meta(ge=20, le=300)]
+    out_of_order_seconds: Annotated[int, Meta(ge=5, le=300)]
+    attract_seconds: Annotated[int, Meta(ge=2, le=30)]
 
 
 class PathSettings(_Section):
@@ -89,12 +89,11 @@ class ContentSettings(_Section):
 
 class SpeechSettings(_Section):
     voices: dict[str, str]
-    words_per_minute: int = Field(ge=80, le=300)
+    words_per_minute: Annotated[int, Meta(ge=80, le=300)]
     rate_factors: dict[SpeechRate, float]
-    player: list[str] = Field(min_length=1)
+    player: Annotated[list[str], Meta(min_length=1)]
 
-    @model_validator(mode="after")
-    def _every_rate_has_a_factor(self) -> SpeechSettings:
+    def __post_init__(self) -> None:
         missing = {"slower", "normal", "faster"} - set(self.rate_factors)
         if missing:
             raise ValueError(
@@ -102,7 +101,6 @@ class SpeechSettings(_Section):
             )
         if not all(0.3 <= f <= 3.0 for f in self.rate_factors.values()):
             raise ValueError("each rate factor must be between 0.3 and 3.0")
-        return self
 
 
 class HubSettings(_Section):
@@ -116,17 +114,17 @@ CardKindName = Literal["id_card", "bank_card", "staff_card", "unknown"]
 class CardCommandHook(_Section):
     """Run ``argv`` (no shell) on the listed events for the listed kinds ([] = every kind)."""
 
-    events: list[CardEventName] = Field(min_length=1)
+    events: Annotated[list[CardEventName], Meta(min_length=1)]
     kinds: list[CardKindName]
-    argv: list[str] = Field(min_length=1)
+    argv: Annotated[list[str], Meta(min_length=1)]
 
 
 class CardPythonHook(_Section):
     """Call ``entry_point`` ("package.module:function") with the event."""
 
-    events: list[CardEventName] = Field(min_length=1)
+    events: Annotated[list[CardEventName], Meta(min_length=1)]
     kinds: list[CardKindName]
-    entry_point: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+    entry_point: Annotated[str, Meta(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")]
 
 
 class CardSettings(_Section):
@@ -134,8 +132,8 @@ class CardSettings(_Section):
     end_session_on_removal: bool
     atr_table: str
     readers: list[str]
-    reconnect_max_seconds: float = Field(ge=1, le=600)
-    hook_timeout_seconds: float = Field(gt=0, le=300)
+    reconnect_max_seconds: Annotated[float, Meta(ge=1, le=600)]
+    hook_timeout_seconds: Annotated[float, Meta(gt=0, le=300)]
     hook_staff_uid: bool
     command_hooks: list[CardCommandHook]
     python_hooks: list[CardPythonHook]
@@ -190,6 +188,8 @@ def _owner(loc: tuple[Any, ...], layers: list[tuple[Path, dict[str, Any]]]) -> P
         for part in loc:
             if isinstance(node, dict) and part in node:
                 node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
             else:
                 break
         else:
@@ -215,10 +215,10 @@ def load_settings(
     for _, data in layers:
         merged = _merge(merged, data)
     try:
-        return Settings.model_validate(merged)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
+        # TOML has real integers: an int is accepted where a float is wanted, nothing else.
+        return msgspec.convert(merged, Settings, strict=True)
+    except msgspec.ValidationError as exc:
+        loc, problem = describe_msgspec_error(str(exc), Settings, merged)
         path = _owner(loc, layers)
         key = ".".join(str(p) for p in loc if not isinstance(p, int)) or "(top level)"
-        raise ConfigError(str(path), key, describe_error(err), find_line(path, loc)) from None
+        raise ConfigError(str(path), key, problem, find_line(path, loc)) from None

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from kiosk.config import Settings
-from kiosk.ui.viewmodels.navigation import SCREEN_NAMES
+from kiosk.ui.screen_names import SCREEN_NAMES
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -49,3 +49,97 @@ def describe_error(err: dict[str, Any]) -> str:
     if isinstance(got, dict | list):
         return message
     return f"{message} (got {got!r})"
+
+
+_AT = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_FIELD = re.compile(r"`([^`]+)`")
+
+
+def _parse_path(path: str) -> tuple[Any, ...]:
+    """``.session.idle_seconds`` or ``.card.command_hooks[0].argv`` as a location tuple."""
+    loc: list[Any] = []
+    for name, index in re.findall(r"\.([A-Za-z_]\w*)|\[(\d+)\]", path or ""):
+        loc.append(name if name else int(index))
+    return tuple(loc)
+
+
+def _type_at(struct_type: Any, loc: tuple[Any, ...]) -> Any:
+    """The msgspec type info of the field at ``loc`` under ``struct_type`` (or None)."""
+    import msgspec.inspect as mi
+
+    node: Any = mi.type_info(struct_type)
+    for part in loc:
+        if isinstance(node, mi.StructType) and isinstance(part, str):
+            node = next((f.type for f in node.fields if f.name == part), None)
+        elif isinstance(node, mi.ListType | mi.DictType) and isinstance(part, int):
+            node = node.item_type if isinstance(node, mi.ListType) else node.value_type
+        elif isinstance(node, mi.DictType):
+            node = node.value_type
+        else:
+            return None
+        if node is None:
+            return None
+    return node
+
+
+def describe_type(info: Any) -> str:
+    """What a person may write for a value of this msgspec type, in plain words."""
+    import msgspec.inspect as mi
+
+    def bounds(t: Any) -> str:
+        lo = t.ge if t.ge is not None else t.gt
+        hi = t.le if t.le is not None else t.lt
+        if lo is not None and hi is not None:
+            return f" from {lo} to {hi}"
+        if lo is not None:
+            return f" of at least {lo}" if t.ge is not None else f" above {lo}"
+        return f" of at most {hi}" if hi is not None else ""
+
+    if isinstance(info, mi.BoolType):
+        return "true or false"
+    if isinstance(info, mi.IntType):
+        return "a whole number" + bounds(info)
+    if isinstance(info, mi.FloatType):
+        return "a number" + bounds(info)
+    if isinstance(info, mi.StrType):
+        return "text in quotes" + (f" matching {info.pattern}" if info.pattern else "")
+    if isinstance(info, mi.LiteralType):
+        values = [f'"{v}"' if isinstance(v, str) else str(v) for v in info.values]
+        return "one of " + ", ".join(values)
+    if isinstance(info, mi.ListType):
+        size = ""
+        if info.min_length is not None and info.min_length == info.max_length:
+            size = f" of exactly {info.min_length} items"
+        elif info.min_length:
+            size = f" of at least {info.min_length} item(s)"
+        return f"a list in [ ]{size}, each {describe_type(info.item_type)}"
+    if isinstance(info, mi.DictType):
+        return f"a table of {describe_type(info.value_type)} values, in {{ }}"
+    if isinstance(info, mi.StructType):
+        return "a table of settings"
+    return "a valid value"
+
+
+def describe_msgspec_error(
+    message: str, struct_type: Any, data: dict[str, Any]
+) -> tuple[tuple[Any, ...], str]:
+    """Turn one msgspec validation message into (location, plain problem with what is allowed)."""
+    match = _AT.match(message)
+    text = match.group("msg") if match else message
+    loc = _parse_path(match.group("path") if match else "")
+    field = _FIELD.search(text)
+    if text.startswith("Object contains unknown field") and field:
+        return (*loc, field.group(1)), (
+            "unknown key; remove it or check its spelling against kiosk_config/kiosk.toml"
+        )
+    if text.startswith("Object missing required field") and field:
+        return (*loc, field.group(1)), "missing; set it (see kiosk_config/kiosk.toml)"
+    if text.startswith("Expected") or text.startswith("Invalid enum value"):
+        got: Any = data
+        for part in loc:
+            got = got[part] if isinstance(got, dict | list) else None
+        allowed = describe_type(_type_at(struct_type, loc))
+        shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
+        return loc, f"must be {allowed}{shown}"
+    # A rule across keys (e.g. default_language must be one of languages): its own words.
+    return loc, text

@@ -7,6 +7,7 @@ and ``app.tr``.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import math
 import threading
@@ -16,20 +17,11 @@ from collections.abc import Callable
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
-from kivy.core.audio import SoundLoader
 from kivy.core.window import Window
 
 from kiosk.config import PROJECT_ROOT, Settings
 from kiosk.core.idle import IdlePolicy
 from kiosk.ui.i18n import Translator
-from kiosk.ui.screens.catalogue import CatalogueScreen
-from kiosk.ui.screens.end import EndScreen
-from kiosk.ui.screens.error import ErrorScreen
-from kiosk.ui.screens.help import HelpScreen
-from kiosk.ui.screens.home import HomeScreen
-from kiosk.ui.screens.idle import IdleScreen
-from kiosk.ui.screens.settings import SettingsScreen
-from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.theme import Theme
 from kiosk.ui.viewmodels.navigation import NavigationVM
 from kiosk.ui.viewmodels.session import SessionVM
@@ -37,15 +29,17 @@ from kiosk.ui.widgets.shell import KioskShell
 
 log = logging.getLogger("kiosk.app")
 
+#: Each screen's class, imported (and its KV parsed) only when the screen is first needed:
+#: the first frame shows after the welcome screen alone; the rest are built while it shows.
 SCREENS = {
-    "welcome": WelcomeScreen,
-    "home": HomeScreen,
-    "catalogue": CatalogueScreen,
-    "settings": SettingsScreen,
-    "help": HelpScreen,
-    "idle": IdleScreen,
-    "end": EndScreen,
-    "error": ErrorScreen,
+    "welcome": "kiosk.ui.screens.welcome:WelcomeScreen",
+    "home": "kiosk.ui.screens.home:HomeScreen",
+    "catalogue": "kiosk.ui.screens.catalogue:CatalogueScreen",
+    "settings": "kiosk.ui.screens.settings:SettingsScreen",
+    "help": "kiosk.ui.screens.help:HelpScreen",
+    "idle": "kiosk.ui.screens.idle:IdleScreen",
+    "end": "kiosk.ui.screens.end:EndScreen",
+    "error": "kiosk.ui.screens.error:ErrorScreen",
 }
 #: Keys a visitor could use to leave or reconfigure the app: Esc and every function key.
 LOCKED_KEYS = frozenset({27, *range(282, 294)})
@@ -107,12 +101,14 @@ class KioskApp(App):
             on_ended=self._on_session_ended,
         )
         self.shell = KioskShell(nav=self.nav, session=self.session)
-        for name, cls in SCREENS.items():
-            self.shell.add_screen(cls(name=name, nav=self.nav, session=self.session))
-        welcome = self.shell.screen("welcome")
-        welcome.languages = list(s.visitor.languages)
-        welcome.attract_seconds = s.session.attract_seconds
-        self.shell.follow(self.nav)
+        self._screen_args = {
+            "welcome": {
+                "languages": list(s.visitor.languages),
+                "attract_seconds": s.session.attract_seconds,
+            },
+        }
+        self.shell.follow(self.nav, ensure=self.ensure_screen)
+        self._prebuild = Clock.schedule_interval(self._build_next_screen, 0)
         self._ticker = Clock.schedule_interval(self.session.tick, 0.5)
         self._boundary = _Boundary(self)
         ExceptionManager.add_handler(self._boundary)
@@ -121,8 +117,26 @@ class KioskApp(App):
             self._lock_window()
         return self.shell
 
+    def ensure_screen(self, name: str) -> None:
+        """Build screen ``name`` now if it does not exist yet."""
+        if self.shell.ids.screens.has_screen(name):
+            return
+        module, _, cls_name = SCREENS[name].partition(":")
+        cls = getattr(importlib.import_module(module), cls_name)
+        kwargs = self._screen_args.get(name, {})
+        self.shell.add_screen(cls(name=name, nav=self.nav, session=self.session, **kwargs))
+
+    def _build_next_screen(self, _dt: float) -> bool | None:
+        # One screen per frame while the welcome screen shows: no visible stall.
+        for name in SCREENS:
+            if not self.shell.ids.screens.has_screen(name):
+                self.ensure_screen(name)
+                return None
+        return False
+
     def on_stop(self) -> None:
         self._ticker.cancel()
+        self._prebuild.cancel()
         if self._restart_event is not None:
             self._restart_event.cancel()
         if self._boundary in ExceptionManager.handlers:
@@ -154,6 +168,8 @@ class KioskApp(App):
     def play_attention(self) -> None:
         """The warning is heard as well as seen (a chime; speech comes with the speech issue)."""
         if self._chime is None:
+            from kivy.core.audio import SoundLoader  # the audio system starts on first use
+
             self._chime = SoundLoader.load(str(ATTENTION_SOUND))
         if self._chime is not None:
             self._chime.volume = self.session.volume / 100

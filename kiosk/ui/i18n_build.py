@@ -34,8 +34,8 @@ def extract_kv(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
             yield number, "_", match.group(2).encode().decode("unicode_escape"), []
 
 
-def po_path(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:
+    return locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def extract() -> Catalog:
@@ -75,12 +75,12 @@ def compile_all() -> None:
             write_mo(out, catalog)
 
 
-def missing() -> list[str]:
+def missing(locale_dir: Path = LOCALE_DIR) -> list[str]:
     """One line per text the code uses that some language does not translate."""
     wanted = {m.id for m in extract() if m.id}
     problems = []
     for lang in LANGUAGES:
-        path = po_path(lang)
+        path = po_path(lang, locale_dir)
         if not path.exists():
             problems.append(f"{path}: missing catalogue")
             continue

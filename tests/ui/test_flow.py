@@ -165,3 +165,10 @@ def test_keys_that_would_leave_kiosk_mode_do_nothing(app, window, key):
     assert app.nav.current == before
     assert app.open_settings() is False
     assert app._app_settings is None
+
+
+def test_every_named_screen_exists():
+    from kiosk.ui.app import SCREENS
+    from kiosk.ui.screen_names import SCREEN_NAMES
+
+    assert tuple(SCREENS) == SCREEN_NAMES

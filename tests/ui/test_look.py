@@ -7,8 +7,8 @@ import itertools
 import pytest
 from kivy.uix.scrollview import ScrollView
 
+from kiosk.ui.screen_names import SCREEN_NAMES
 from kiosk.ui.theme import PALETTES, TEXT_PAIRS, contrast_ratio
-from kiosk.ui.viewmodels.navigation import SCREEN_NAMES
 from kiosk.ui.widgets.common import KButton, KHeading, KLabel
 from tests.ui.harness import frames, labels, shown, walk
 

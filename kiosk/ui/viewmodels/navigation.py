@@ -10,8 +10,6 @@ from __future__ import annotations
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
-#: Every screen the app has, in the order a visitor meets them (``kiosk screenshot --screen``).
-SCREEN_NAMES = ("welcome", "home", "catalogue", "settings", "help", "idle", "end", "error")
 #: Screens without the session's bars (no Back, no End session).
 BARE_SCREENS = frozenset({"welcome", "error"})
 

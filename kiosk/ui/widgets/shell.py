@@ -37,11 +37,16 @@ class KioskShell(BoxLayout):
     def add_screen(self, screen) -> None:  # noqa: ANN001
         self.ids.screens.add_widget(screen)
 
-    def follow(self, nav) -> None:  # noqa: ANN001
-        """Show whatever ``nav.current`` names, from now on (call after adding the screens)."""
+    def follow(self, nav, ensure) -> None:  # noqa: ANN001
+        """Show whatever ``nav.current`` names, from now on; ``ensure(name)`` builds a screen."""
         manager = self.ids.screens
-        nav.bind(current=lambda _nav, name: setattr(manager, "current", name))
-        manager.current = nav.current
+
+        def show(_nav, name: str) -> None:  # noqa: ANN001
+            ensure(name)
+            manager.current = name
+
+        nav.bind(current=show)
+        show(nav, nav.current)
 
     def screen(self, name: str):  # noqa: ANN201
         return self.ids.screens.get_screen(name)

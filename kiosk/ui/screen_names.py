@@ -1,0 +1,4 @@
+"""Names of the kiosk's screens, importable without Kivy (the command line lists them)."""
+
+#: Every screen the app has, in the order a visitor meets them (``kiosk screenshot --screen``).
+SCREEN_NAMES = ("welcome", "home", "catalogue", "settings", "help", "idle", "end", "error")
