@@ -30,13 +30,20 @@ log = logging.getLogger(__name__)
 
 def build_hub(settings: HubSettings, clock: Callable[[], datetime] = utc_now) -> Hub:
     """Engine (migrated), sessions with event publishing, bus and password hasher."""
-    engine = make_engine(settings.database_url(), pool_size=settings.database.pool_size)
+    url, pool = settings.database_url(), settings.database.pool_size
+    engine = make_engine(url, pool_size=pool)
     migrate(engine)
     sessions = session_factory(engine)
+    # SQLite: a second engine whose transactions never take the write lock (see db.py).
+    readers = (
+        session_factory(make_engine(url, pool_size=pool, read_only=True))
+        if (engine.dialect.name == "sqlite")
+        else sessions
+    )
     bus = EventBus()
     events.install_publisher(sessions, bus)
     hasher = make_hasher(settings.security)
-    return Hub(settings, engine, sessions, bus, hasher, dummy_hash(hasher), clock)
+    return Hub(settings, engine, sessions, readers, bus, hasher, dummy_hash(hasher), clock)
 
 
 def sweep_once(hub: Hub) -> int:
@@ -80,6 +87,7 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
             if listener is not None:
                 listener.stop()
             hub.engine.dispose()
+            hub.readers.kw["bind"].dispose()
 
     app = FastAPI(
         title="Digituki kiosk hub",

@@ -25,6 +25,7 @@ class Hub:
     settings: HubSettings
     engine: Engine
     sessions: sessionmaker[Session]
+    readers: sessionmaker[Session]
     bus: EventBus
     hasher: PasswordHasher
     dummy_hash: str

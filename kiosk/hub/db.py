@@ -23,7 +23,7 @@ MIGRATION_LOCK = 0x6B696F736B01
 EVENT_LOCK = 0x6B696F736B02
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, read_only: bool = False) -> Engine:
     """An engine for ``url``; for SQLite the folder is made and pragmas set per connection."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -31,9 +31,12 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        # Why: pysqlite's own transaction handling is off (see _sqlite_pragmas) so that every
-        # transaction, reads included, starts with a real BEGIN and sees one snapshot.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # Why: pysqlite's own transaction handling is off (see _sqlite_pragmas). Writers take
+        # the write lock up front (BEGIN IMMEDIATE), so they queue on the busy timeout instead
+        # of failing with "database is locked" when a read turns into a write; readers use a
+        # plain BEGIN and never wait (WAL).
+        begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
     if url.startswith("postgresql"):
         return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)

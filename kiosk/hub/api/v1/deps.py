@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kiosk.hub.context import Hub
@@ -31,9 +32,11 @@ def get_hub(request: Request) -> Hub:
 HubDep = Annotated[Hub, Depends(get_hub)]
 
 
-def get_db(hub: HubDep) -> Iterator[Session]:
-    """The route's session. Routes commit what they change; anything else is rolled back."""
-    with hub.sessions() as db:
+def get_db(request: Request, hub: HubDep) -> Iterator[Session]:
+    """The route's session. Routes commit what they change; anything else is rolled back.
+    Reads (GET) get a reader session, which on SQLite never waits for the write lock."""
+    factory = hub.readers if request.method in _SAFE else hub.sessions
+    with factory() as db:
         yield db
 
 
@@ -60,7 +63,7 @@ def kiosk_auth(request: Request, db: Db) -> Kiosk:
 
 
 def kiosk_identity(request: Request, hub: HubDep) -> Kiosk:
-    with hub.sessions() as db:
+    with hub.readers() as db:
         return _kiosk(request, db)
 
 
@@ -77,7 +80,11 @@ def _staff(request: Request, hub: Hub, db: Session) -> Principal:
     if from_cookie and request.method not in _SAFE:
         if request.headers.get(CSRF_HEADER) != who.csrf_token:
             raise Forbidden(f"Missing or wrong {CSRF_HEADER} header; reload the page.")
-    db.commit()
+    try:
+        db.commit()
+    except OperationalError:
+        # Only the idle timer's refresh was pending: losing it under contention is harmless.
+        db.rollback()
     return who
 
 
@@ -86,7 +93,7 @@ def staff_user(request: Request, hub: HubDep, db: Db) -> Principal:
 
 
 def staff_identity(request: Request, hub: HubDep) -> Principal:
-    with hub.sessions() as db:
+    with hub.readers() as db:
         return _staff(request, hub, db)
 
 

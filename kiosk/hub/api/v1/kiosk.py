@@ -164,7 +164,7 @@ async def kiosk_events(
     """Long poll: events for this kiosk after ``after``; waits up to ``wait`` seconds."""
 
     def read() -> tuple[list, int]:
-        with hub.sessions() as db:
+        with hub.readers() as db:
             rows, last = events.for_kiosk(db, kiosk, after)
             return [views.kiosk_event(r) for r in rows], last
 

@@ -250,7 +250,7 @@ def _staff_keys(who: Principal) -> list[str]:
 
 def _reader(hub: Hub, who: Principal, after: int):  # type: ignore[no-untyped-def]
     def read() -> tuple[list, int]:
-        with hub.sessions() as db:
+        with hub.readers() as db:
             rows, last = events.for_staff(db, who.site_ids, after)
             return [views.staff_event(r) for r in rows], last
 
@@ -303,5 +303,5 @@ async def staff_stream(
 
 
 def _latest(hub: Hub) -> int:
-    with hub.sessions() as db:
+    with hub.readers() as db:
         return events.last_seq(db)
