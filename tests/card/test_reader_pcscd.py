@@ -173,9 +173,10 @@ def test_survives_pcscd_restart_and_no_pcscd_at_all(running_pcscd, service, reco
     other = create_card_reader(card_settings())
     other_events: list = []
     other.start(other_events.append)
-    time.sleep(0.3)
+    time.sleep(1.2)  # several reconnect attempts (0.25 s, 0.5 s, then 1 s apart)
     assert not other.is_available() and other.status().startswith("unavailable")
-    assert [type(e) for e in other_events] == [ServiceDown]
+    assert [type(e) for e in other_events] == [ServiceDown], "down is said once, not per retry"
+    assert "retrying in 1.0 s" in other.status(), "backoff doubles up to the 1 s cap"
     other.stop()
     lines = check_card(card_settings())
     assert any(r.name == "card reader" and "pcscd is not running" in r.message for r in lines)
