@@ -106,7 +106,8 @@ class Walkthrough:
         if action.kind in ("card_insert", "card_remove"):
             if what.card is None:
                 return Outcome("ignored")  # touches do nothing while waiting for a card
-            return Outcome("right" if _card_matches(action.kind, action.card, what.card) else "wrong")
+            matches = _card_matches(action.kind, action.card, what.card)
+            return Outcome("right" if matches else "wrong")
         if what.card is not None:
             return Outcome("ignored")
         if what.component != self.step.target:
