@@ -8,6 +8,9 @@ changes are applied from that other thread in an unpredictable order (measured h
 of the second utterance was ignored), and an unknown voice silently leaves the previous one
 (often English) in place. Synchronous mode gives one thread, a definite end, properties applied
 in order, a voice we can verify, and an abort between audio buffers (every ~100 ms of audio).
+
+libespeak-ng can be initialised once per process: nothing else in the kiosk may use pyttsx3's
+``Engine`` (it would initialise it again, in its own mode).
 """
 
 from __future__ import annotations

@@ -255,7 +255,10 @@ class WorkerSpeech:
 
     def _emit(self, event: str) -> None:
         if self._listener is not None:
-            self._listener(event, time.perf_counter())
+            try:
+                self._listener(event, time.perf_counter())
+            except Exception:  # a listener's bug must not stop speech
+                log.exception("speech listener failed on %r", event)
 
     def _run(self) -> None:
         """The worker: start the engine, then serve the mailbox until closed."""
@@ -271,14 +274,16 @@ class WorkerSpeech:
             item = self._mailbox.take()
             if item is _CLOSE:
                 return
-            if isinstance(item, _Save):
-                self._save(synth, item)
-            elif isinstance(item, _Say):
-                self._busy = True
-                try:
+            try:
+                if isinstance(item, _Save):
+                    self._save(synth, item)
+                elif isinstance(item, _Say):
+                    self._busy = True
                     self._say(synth, item)
-                finally:
-                    self._busy = False
+            except Exception:  # a bug here must cost one utterance, not all speech
+                log.exception("speech worker error; going on")
+            finally:
+                self._busy = False
 
     def _start_engine(self) -> Synthesizer:
         synth = self._factory()

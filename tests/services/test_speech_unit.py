@@ -206,3 +206,27 @@ def test_fake_speech_records_what_would_be_said():
     assert fake.calls[-1] == ("stop",)
     assert fake.voices() == {"fi": "fi", "sv": "sv"}
     assert "Northern Sámi" in fake.unavailable_reason("se")
+
+
+def test_a_failing_listener_or_synthesiser_costs_one_utterance_not_speech():
+    class Flaky(SlowSynth):
+        def synthesise(self, text, *args, **kwargs):
+            if text == "boom":
+                raise ValueError("engine bug")
+            return super().synthesise(text, *args, **kwargs)
+
+    def bad_listener(event, _t):
+        raise RuntimeError("listener bug")
+
+    synth = Flaky()
+    speech = make(synth, listener=bad_listener)
+    try:
+        for text in ("boom", "hello"):
+            speech.speak(text, "fi", rate="normal", volume=80)
+            deadline = time.monotonic() + 5
+            while speech.is_busy() and time.monotonic() < deadline:
+                time.sleep(0.005)
+        assert synth.texts == ["hello"]
+        assert speech._worker.is_alive()
+    finally:
+        speech.close()
