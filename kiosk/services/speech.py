@@ -109,7 +109,7 @@ def make_speech(settings: Settings) -> Speech:
     return WorkerSpeech(
         voices=dict(s.voices),
         words_per_minute=s.words_per_minute,
-        rate_factors=dict(s.rate_factors),
+        rate_factors={str(k): v for k, v in s.rate_factors.items()},
         player=list(s.player),
     )
 
