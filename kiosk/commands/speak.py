@@ -45,6 +45,9 @@ def run(args: argparse.Namespace, settings: Any) -> int:
     if not 0 <= volume <= 100:
         print("kiosk speak: --volume must be 0-100", file=_STDERR)
         return 1
+    if not args.text.strip():
+        print("kiosk speak: TEXT is empty; give the words to say in quotes", file=_STDERR)
+        return 1
     speech = make_speech(settings)
     try:
         if args.wav:

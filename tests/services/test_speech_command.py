@@ -56,6 +56,19 @@ def test_kiosk_speak_refuses_a_language_without_a_voice(tmp_path):
     assert not (tmp_path / "se.wav").exists()
 
 
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["  ", "--lang", "fi"], "TEXT is empty"),
+        (["Hei", "--lang", "fi", "--volume", "120"], "0-100"),
+    ],
+)
+def test_kiosk_speak_rejects_bad_options_plainly(args, words):
+    done = kiosk("speak", *args)
+    assert done.returncode == 1
+    assert words in done.stderr and "Traceback" not in done.stderr
+
+
 def test_kiosk_speak_without_a_sound_device_says_so(tmp_path):
     site = tmp_path / "site.toml"
     site.write_text('[speech]\nplayer = ["aplay", "-q", "-D", "no-such-device"]\n')
