@@ -1,4 +1,4 @@
-"""The ``kiosk-hub`` program: ``serve``, ``create-admin NAME`` and ``migrate``.
+"""The ``kiosk-hub`` program: ``serve``, ``create-admin NAME``, ``set-password NAME``, ``migrate``.
 
 This is the hub's error boundary for the command line: a :class:`KioskError` (bad settings, an
 existing name) becomes one plain line on stderr and exit code 2, never a traceback.
@@ -39,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do nothing (exit 0, print nothing) when an admin account already exists",
     )
+    reset = sub.add_parser(
+        "set-password", help="give an account a new generated password (printed once)"
+    )
+    reset.add_argument("name", help="login name of the account")
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
     return parser
 
@@ -106,6 +110,23 @@ def _create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def _set_password(args: argparse.Namespace) -> int:
+    from kiosk.hub.app import build_hub
+    from kiosk.hub.services import accounts
+
+    hub = build_hub(_settings(args))
+    try:
+        with hub.transaction() as db:
+            staff = accounts.get_staff(db, args.name)
+            password = accounts.set_password(
+                db, hub.hasher, now=hub.clock(), actor_id=staff.id, name=args.name, password=None
+            )
+    finally:
+        hub.engine.dispose()
+    print(f"New password for {args.name!r} (shown only now): {password}")
+    return 0
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from kiosk.hub.db import make_engine, migrate
 
@@ -122,7 +143,12 @@ def _migrate(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kiosk-hub`` console script. Returns the exit code."""
     args = build_parser().parse_args(argv)
-    handlers = {"serve": _serve, "create-admin": _create_admin, "migrate": _migrate}
+    handlers = {
+        "serve": _serve,
+        "create-admin": _create_admin,
+        "set-password": _set_password,
+        "migrate": _migrate,
+    }
     try:
         return handlers[args.command](args)
     except KioskError as exc:
