@@ -104,7 +104,22 @@ class SpeechSettings(_Section):
 
 
 class HubSettings(_Section):
+    """The link to the helper hub (kiosk/services/hublink; docs/helper-link.md)."""
+
     url: str
+    heartbeat_seconds: Annotated[int, Meta(ge=5, le=600)]
+    retry_first_seconds: Annotated[float, Meta(ge=0.1, le=60)]
+    retry_max_seconds: Annotated[float, Meta(ge=1, le=3600)]
+    status_refresh_seconds: Annotated[int, Meta(ge=2, le=300)]
+    long_poll_seconds: Annotated[int, Meta(ge=1, le=60)]
+    request_timeout_seconds: Annotated[float, Meta(ge=1, le=120)]
+    outbox_max_age_minutes: Annotated[int, Meta(ge=1, le=10080)]
+
+    def __post_init__(self) -> None:
+        if self.url and not re.match(r"^https?://[^\s/]+", self.url):
+            raise ValueError('url must start with "https://" or "http://" (or be empty)')
+        if self.retry_max_seconds < self.retry_first_seconds:
+            raise ValueError("retry_max_seconds must not be below retry_first_seconds")
 
 
 CardEventName = Literal["inserted", "removed", "reader_added", "reader_removed"]
