@@ -20,6 +20,7 @@ COMMANDS = [
     "kiosk.commands.screenshot",
     "kiosk.commands.check",
     "kiosk.commands.speak",
+    "kiosk.commands.enroll",
 ]
 
 

@@ -109,7 +109,7 @@ class HubSettings(_Section):
     url: str
     heartbeat_seconds: Annotated[int, Meta(ge=5, le=600)]
     retry_first_seconds: Annotated[float, Meta(ge=0.1, le=60)]
-    retry_max_seconds: Annotated[float, Meta(ge=1, le=3600)]
+    retry_max_seconds: Annotated[float, Meta(ge=0.1, le=3600)]
     status_refresh_seconds: Annotated[int, Meta(ge=2, le=300)]
     long_poll_seconds: Annotated[int, Meta(ge=1, le=60)]
     request_timeout_seconds: Annotated[float, Meta(ge=1, le=120)]

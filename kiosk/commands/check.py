@@ -22,6 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def all_checks() -> list[Callable[[Settings], list[CheckResult]]]:
     """Every part's check, in the order an installer would fix them."""
+    from kiosk.services.hublink.check import check_hub
     from kiosk.ui import checks as ui_checks
 
     return [
@@ -29,6 +30,7 @@ def all_checks() -> list[Callable[[Settings], list[CheckResult]]]:
         ui_checks.check_display,
         ui_checks.check_fonts,
         ui_checks.check_translations,
+        check_hub,
     ]
 
 
