@@ -20,9 +20,11 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 
 from kiosk.config import PROJECT_ROOT, Settings
+from kiosk.core.errors import KioskError
 from kiosk.core.idle import IdlePolicy
 from kiosk.ui.i18n import Translator
 from kiosk.ui.theme import Theme
+from kiosk.ui.viewmodels.help import HELP_SCREENS, HelpVM, follow_help
 from kiosk.ui.viewmodels.navigation import NavigationVM
 from kiosk.ui.viewmodels.session import SessionVM
 from kiosk.ui.widgets.shell import KioskShell
@@ -37,6 +39,10 @@ SCREENS = {
     "catalogue": "kiosk.ui.screens.catalogue:CatalogueScreen",
     "settings": "kiosk.ui.screens.settings:SettingsScreen",
     "help": "kiosk.ui.screens.help:HelpScreen",
+    "help_queue": "kiosk.ui.screens.help_queue:HelpQueueScreen",
+    "help_coming": "kiosk.ui.screens.help_coming:HelpComingScreen",
+    "help_unreachable": "kiosk.ui.screens.help_unreachable:HelpUnreachableScreen",
+    "help_ended": "kiosk.ui.screens.help_ended:HelpEndedScreen",
     "idle": "kiosk.ui.screens.idle:IdleScreen",
     "end": "kiosk.ui.screens.end:EndScreen",
     "error": "kiosk.ui.screens.error:ErrorScreen",
@@ -64,6 +70,9 @@ class _Boundary(ExceptionHandler):
 class KioskApp(App):
     title = "Digituki"
     use_kivy_settings = False
+    #: What the visitor is doing, for a help request: () -> {"demo", "step", "stuck_seconds"}
+    #: (any may be missing). Set by whoever knows the current demo and step.
+    help_context: Callable[[], dict] | None = None
 
     def __init__(
         self,
@@ -107,6 +116,8 @@ class KioskApp(App):
                 "attract_seconds": s.session.attract_seconds,
             },
         }
+        self.help = self._make_help()
+        self._screen_args.update({name: {"vm": self.help} for name in HELP_SCREENS})
         self.shell.follow(self.nav, ensure=self.ensure_screen)
         self._prebuild = Clock.schedule_interval(self._build_next_screen, 0)
         self._ticker = Clock.schedule_interval(self.session.tick, 0.5)
@@ -116,6 +127,34 @@ class KioskApp(App):
         if self.kiosk_mode:
             self._lock_window()
         return self.shell
+
+    def _make_help(self) -> HelpVM:
+        """The help screens' VM and the link to the hub (None: not configured or enrolled);
+        the link's threads start on the next frame and hand results back through the Clock."""
+        from kiosk.services.hublink import make_link
+
+        vm = HelpVM(
+            None,
+            self.session,
+            translate=self.tr._,
+            say=lambda text: getattr(self, "say", lambda _text: None)(text),
+            context=lambda: self.help_context() if self.help_context else {},
+        )
+        try:
+            self.link = make_link(
+                self.settings,
+                on_status=vm.apply,
+                on_main=lambda fn: Clock.schedule_once(lambda _dt: fn()),
+                in_session=lambda: self.session.active,
+            )
+        except KioskError as exc:
+            log.error("helper link not started: %s", exc.user_message)
+            self.link = None
+        vm.link, vm.connected = self.link, self.link is not None
+        if self.link is not None:
+            Clock.schedule_once(lambda _dt: self.link.start())
+        follow_help(self.nav, vm)
+        return vm
 
     def ensure_screen(self, name: str) -> None:
         """Build screen ``name`` now if it does not exist yet."""
@@ -135,6 +174,8 @@ class KioskApp(App):
         return False
 
     def on_stop(self) -> None:
+        if self.link is not None:
+            self.link.stop()  # undelivered requests stay in the outbox for the next start
         self._ticker.cancel()
         self._prebuild.cancel()
         if self._restart_event is not None:
@@ -176,6 +217,7 @@ class KioskApp(App):
             self._chime.play()
 
     def _on_session_ended(self, _vm: SessionVM, reason: str) -> None:
+        self.help.session_ended()  # an open request is cancelled on the hub
         if reason != "error":
             self.nav.reset("welcome")
 
@@ -227,5 +269,9 @@ class KioskApp(App):
         elif screen == "idle":
             self.session.remaining = self.settings.session.warning_seconds
             self.nav.go("idle")
+        elif screen in HELP_SCREENS:
+            # Fake state: the help screens as a visitor sees them with a hub (screenshots).
+            self.nav.go(screen)
+            self.help.preview(screen)
         elif screen != "home":
             self.nav.go(screen)

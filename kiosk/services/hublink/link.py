@@ -27,7 +27,7 @@ from typing import Any
 
 from kiosk.services.hublink.backoff import Backoff
 from kiosk.services.hublink.client import HubClient, HubRefused, HubUnreachable, TokenRefused
-from kiosk.services.hublink.outbox import Outbox, OutboxItem
+from kiosk.services.hublink.outbox import Outbox, OutboxItem, new_key
 from kiosk.services.hublink.status import HelpStatus
 
 log = logging.getLogger("kiosk.hublink")
@@ -107,10 +107,13 @@ class HubLink:
         for thread in self._threads:
             thread.join(timeout)
 
-    def call(self, context: dict[str, Any]) -> None:
-        """Ask for a helper with these context fields (see outbox.CONTEXT_FIELDS)."""
-        self._jobs.put(("call", dict(context)))
+    def call(self, context: dict[str, Any], key: str | None = None) -> str:
+        """Ask for a helper with these context fields (see outbox.CONTEXT_FIELDS); returns the
+        request's idempotency key, which every :class:`HelpStatus` about it carries."""
+        key = key or new_key()
+        self._jobs.put(("call", (key, dict(context))))
         self._wake.set()
+        return key
 
     def cancel(self) -> None:
         """Cancel the open request, if any (also when the session ends)."""
@@ -196,12 +199,13 @@ class HubLink:
         self._wake.wait(max(0.0, min(due) - now))
         self._wake.clear()
 
-    def _job_call(self, outbox: Outbox, context: dict[str, Any]) -> None:
+    def _job_call(self, outbox: Outbox, job: tuple[str, dict[str, Any]]) -> None:
+        key, context = job
         current = self.status
         if current.open and current.key is not None:
             log.info("a request is already open; not adding another")
             return
-        item = outbox.add(context, now=self._now())  # committed before any send
+        item = outbox.add(context, now=self._now(), key=key)  # committed before any send
         self._set(
             phase="sending",
             key=item.key,
