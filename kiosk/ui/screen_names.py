@@ -1,5 +1,17 @@
 """Names of the kiosk's screens, importable without Kivy (the command line lists them)."""
 
 #: Every screen the app has, in the order a visitor meets them (``kiosk screenshot --screen``).
-SCREEN_NAMES = ("welcome", "home", "catalogue", "settings", "help",
-    "help_queue", "help_coming", "help_unreachable", "help_ended", "idle", "end", "error")
+SCREEN_NAMES = (
+    "welcome",
+    "home",
+    "catalogue",
+    "settings",
+    "help",
+    "help_queue",
+    "help_coming",
+    "help_unreachable",
+    "help_ended",
+    "idle",
+    "end",
+    "error",
+)
