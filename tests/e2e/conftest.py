@@ -33,3 +33,7 @@ def site(live_hub: LiveHub) -> Site:
     site_id = live_hub.driver.site("Pasila library", guidance_hours="Mon-Fri 10-16")
     token = live_hub.driver.staff("anna", "volunteer", [site_id])
     return Site(live_hub, site_id, token)
+
+
+# The widget tests' real offscreen window and app factory, for the help screens end to end.
+from tests.ui.conftest import clock, make_app, window  # noqa: E402, F401

@@ -34,7 +34,9 @@ class LiveHub:
 
     def start(self) -> LiveHub:
         app = create_app(settings_for(self.folder, self.db_url))
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="error", timeout_graceful_shutdown=1
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
@@ -91,7 +93,7 @@ class LiveHub:
 
 def kiosk_settings(data_dir: Path, url: str, **hub: Any) -> Any:
     """Kiosk settings for tests: this data folder, this hub, quick retries."""
-    fast = {"retry_first_seconds": 0.1, "retry_max_seconds": 0.4, "long_poll_seconds": 5}
+    fast = {"retry_first_seconds": 0.1, "retry_max_seconds": 0.4, "long_poll_seconds": 2}
     return load_settings(
         extra={"paths": {"data_dir": str(data_dir)}, "hub": {"url": url, **fast, **hub}}
     )

@@ -104,8 +104,11 @@ class HubLink:
         self._stopping.set()
         self._wake.set()
         self._cursor_ready.set()
+        # The sender stops at once (it is woken). The events thread may sit in a long poll for
+        # up to long_poll_seconds: it is a daemon that hands nothing on after the stop, so it is
+        # given only a moment and then left to end with its poll.
         for thread in self._threads:
-            thread.join(timeout)
+            thread.join(timeout if thread.name == "hublink-sender" else 0.2)
 
     def call(self, context: dict[str, Any], key: str | None = None) -> str:
         """Ask for a helper with these context fields (see outbox.CONTEXT_FIELDS); returns the
@@ -127,6 +130,8 @@ class HubLink:
 
     # -- status hand-off ----------------------------------------------------------------------
     def _set(self, **changes: Any) -> None:
+        if self._stopping.is_set():
+            return  # the app is going away: hand nothing more to its UI thread
         with self._lock:
             self._status = dataclasses.replace(self._status, **changes)
             snapshot = self._status
