@@ -43,7 +43,10 @@ def build_hub(settings: HubSettings, clock: Callable[[], datetime] = utc_now) ->
     bus = EventBus()
     events.install_publisher(sessions, bus)
     hasher = make_hasher(settings.security)
-    return Hub(settings, engine, sessions, readers, bus, hasher, dummy_hash(hasher), clock)
+    gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+    return Hub(
+        settings, engine, sessions, readers, bus, hasher, dummy_hash(hasher), clock, write_gate=gate
+    )
 
 
 def sweep_once(hub: Hub) -> int:
@@ -54,13 +57,27 @@ def sweep_once(hub: Hub) -> int:
         )
 
 
+def flush_presence(hub: Hub) -> int:
+    """Write buffered last-seen times of kiosks and staff sessions now."""
+    if not hub.presence.pending():
+        return 0
+    with hub.transaction() as db:
+        return hub.presence.flush(db)
+
+
 async def _sweeper(hub: Hub) -> None:
+    """Every sweep interval: expire/escalate requests and write buffered last-seen times."""
     while True:
         await asyncio.sleep(hub.settings.requests.sweep_seconds)
-        try:
-            await run_in_threadpool(sweep_once, hub)
-        except Exception:  # noqa: BLE001 - the next round tries again
-            log.exception("sweeping requests failed")
+        for job in (sweep_once, flush_presence):
+            try:
+                if hub.write_gate is None:
+                    await run_in_threadpool(job, hub)
+                else:
+                    async with hub.write_gate:
+                        await run_in_threadpool(job, hub)
+            except Exception:  # noqa: BLE001 - the next round tries again
+                log.exception("%s failed", job.__name__)
 
 
 def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
@@ -84,6 +101,8 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         finally:
             for task in tasks:
                 task.cancel()
+            with contextlib.suppress(Exception):
+                flush_presence(hub)
             if listener is not None:
                 listener.stop()
             hub.engine.dispose()

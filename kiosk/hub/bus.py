@@ -38,6 +38,9 @@ class EventBus:
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
+        # Counts wake-ups (on the loop). A reader notes it before reading and compares after
+        # subscribing: a change means an event may have slipped in between, so read again.
+        self.counter = 0
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -64,12 +67,13 @@ class EventBus:
             loop.call_soon_threadsafe(self._wake, list(self._waiters))
 
     def _wake(self, keys: list[str]) -> None:
+        self.counter += 1
         for key in keys:
             for waiter in self._waiters.get(key, ()):
                 waiter.set()
 
     def subscribe(self, keys: Iterable[str]) -> Subscription:
-        """Register before reading the table, so an event committed in between still wakes."""
+        """Wake-ups for ``keys`` from now on (see ``counter`` for the ones just before)."""
         return Subscription(self, list(keys))
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.hub.bus import EventBus
 from kiosk.hub.config import HubSettings
+from kiosk.hub.services.presence import Presence
 
 
 def utc_now() -> datetime:
@@ -30,6 +32,9 @@ class Hub:
     hasher: PasswordHasher
     dummy_hash: str
     clock: Callable[[], datetime] = field(default=utc_now)
+    presence: Presence = field(default_factory=Presence)
+    # SQLite only: writing requests take turns on the event loop (see api/v1/deps.py).
+    write_gate: asyncio.Lock | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

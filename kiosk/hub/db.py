@@ -7,6 +7,8 @@ PostgreSQL an advisory lock makes instances that start together migrate one at a
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,18 +31,73 @@ def make_engine(url: str, *, pool_size: int = 10, read_only: bool = False) -> En
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        args: dict[str, Any] = {"check_same_thread": False, "timeout": 30}
+        lock = threading.Lock()
+        if not read_only:
+            args["factory"] = _writer_connection(lock)
+        engine = create_engine(url, connect_args=args)
         event.listen(engine, "connect", _sqlite_pragmas)
         # Why: pysqlite's own transaction handling is off (see _sqlite_pragmas). Writers take
         # the write lock up front (BEGIN IMMEDIATE), so they queue on the busy timeout instead
         # of failing with "database is locked" when a read turns into a write; readers use a
         # plain BEGIN and never wait (WAL).
-        begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+        if read_only:
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        else:
+            _serialise_writers(engine, lock)
         return engine
     if url.startswith("postgresql"):
         return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
     raise ConfigError("hub settings", "database.url", f"unsupported database {url.split(':')[0]!r}")
+
+
+def _writer_connection(lock: threading.Lock) -> type[sqlite3.Connection]:
+    """A sqlite3 connection class that lets go of ``lock`` once its COMMIT/ROLLBACK is done."""
+
+    class WriterConnection(sqlite3.Connection):
+        holds_lock = False
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                self.release()
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                self.release()
+
+        def release(self) -> None:
+            if self.holds_lock:
+                self.holds_lock = False
+                lock.release()
+
+    return WriterConnection
+
+
+def _serialise_writers(engine: Engine, lock: threading.Lock) -> None:
+    """One writer at a time per process, queued on ``lock``, then BEGIN IMMEDIATE.
+
+    Why: SQLite allows one writer; waiting in SQLite's busy handler sleeps in coarse steps (up
+    to 100 ms), which under load turns a 2 ms write into a long, unfair wait. A Python lock
+    hands the database over as soon as the previous COMMIT is done, in arrival order; the busy
+    timeout remains for writers in other processes.
+    """
+
+    def begin(conn: Any) -> None:
+        raw = conn.connection.dbapi_connection
+        if not lock.acquire(timeout=30):
+            raise TimeoutError("the database stayed busy for 30 s")
+        raw.holds_lock = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            raw.release()
+            raise
+
+    event.listen(engine, "begin", begin)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

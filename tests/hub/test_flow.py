@@ -174,3 +174,17 @@ def test_staff_event_long_poll_sees_new_request(api: Driver) -> None:
         f"{API}/staff/events", params={"after": start.json()["last_seq"]}, headers=api.auth(anna)
     ).json()
     assert [(e["type"], e["request"]["id"]) for e in got["events"]] == [("created", mine["id"])]
+
+
+def test_heartbeat_last_seen_is_buffered_then_written(api: Driver, clock) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.hub.app import flush_presence
+
+    kiosk = api.kiosk(api.site("Espoo"))
+    clock.advance(minutes=3)
+    beat = {"app_version": "0.2", "pack_versions": {"core-a": "3"}}
+    assert api.client.post(f"{API}/kiosk/heartbeat", json=beat, headers=api.auth(kiosk)).is_success
+    listed = api.admin("GET", "/kiosks")[0]
+    assert listed["app_version"] == "0.2"  # a change is written at once
+    assert listed["last_seen_at"].startswith("2026-11-24T12:00")  # last-seen waits for a flush
+    assert flush_presence(api.client.app.state.hub) == 2  # the kiosk and the admin's session
+    assert api.admin("GET", "/kiosks")[0]["last_seen_at"].startswith("2026-11-24T12:03")

@@ -20,6 +20,7 @@ from kiosk.hub.errors import BadRequest, Conflict, NotFound, TooManyAttempts, Un
 from kiosk.hub.models import LoginFailure, Site, Staff, StaffSession, StaffSite
 from kiosk.hub.security import new_password, new_token, token_hash, verify_password
 from kiosk.hub.services import audit
+from kiosk.hub.services.presence import Presence
 
 WRONG_LOGIN = "Wrong name or password."
 
@@ -200,23 +201,33 @@ def _count_failure(db: Session, settings: SecuritySettings, name: str, now: date
         row.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
 
 
-def authenticate(db: Session, settings: SecuritySettings, token: str, now: datetime) -> Principal:
-    """The principal of a live session token; refreshes its idle timer. 401 otherwise."""
+def authenticate(
+    db: Session,
+    settings: SecuritySettings,
+    token: str,
+    now: datetime,
+    presence: Presence | None = None,
+) -> Principal:
+    """The principal of a live session token; counts as use for the idle timer. 401 otherwise."""
     session = db.scalar(select(StaffSession).where(StaffSession.token_hash == token_hash(token)))
     idle = timedelta(minutes=settings.session_idle_minutes)
+    last = session.last_seen_at if session else None
+    recent = presence.session_last_seen(session.id) if presence and session else None
+    if last is not None and recent is not None and recent > last:
+        last = recent
     if (
         session is None
+        or last is None
         or session.ended_at is not None
         or session.expires_at <= now
-        or session.last_seen_at + idle <= now
+        or last + idle <= now
     ):
         raise Unauthorized("Not logged in, or the session has ended; please log in again.")
     staff = db.get(Staff, session.staff_id)
     if staff is None or staff.disabled:
         raise Unauthorized("This account is disabled.")
-    # Why: writing on every call would serialise all staff reads on SQLite; a minute is enough.
-    if now - session.last_seen_at > timedelta(seconds=60):
-        session.last_seen_at = now
+    if presence is not None:
+        presence.session_seen(session.id, now)
     return Principal(
         id=staff.id,
         name=staff.name,

@@ -82,6 +82,8 @@ def _page(db: Session, query: Any, after: int, limit: int) -> tuple[list[Event],
     sees its own snapshot, so reading in this order can never skip an event.
     """
     upto = last_seq(db)
+    if after >= upto:  # nothing at all is new: skip the filtered query
+        return [], upto
     rows = list(db.scalars(query.where(Event.seq > after, Event.seq <= upto).limit(limit)))
     return rows, rows[-1].seq if len(rows) == limit else upto
 

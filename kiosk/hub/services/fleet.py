@@ -108,11 +108,14 @@ def kiosk_by_token(db: Session, token: str) -> Kiosk:
     return kiosk
 
 
-def heartbeat(db: Session, kiosk: Kiosk, *, now: datetime, app_version: str, packs: dict) -> None:
-    kiosk.last_seen_at = now
-    kiosk.app_version = app_version
+def heartbeat_changes(kiosk: Kiosk, app_version: str, packs: dict[str, str]) -> dict[str, Any]:
+    """What a heartbeat changes in the kiosk's row (usually nothing: last-seen is buffered)."""
+    changes: dict[str, Any] = {}
+    if app_version != kiosk.app_version:
+        changes["app_version"] = app_version
     if packs != kiosk.pack_versions:
-        kiosk.pack_versions = packs
+        changes["pack_versions"] = packs
+    return changes
 
 
 def list_kiosks(db: Session) -> list[tuple[Kiosk, str]]:

@@ -1,17 +1,16 @@
 """Dependencies of the v1 routes: the database session and who is calling.
 
-``KioskAuth``/``StaffUser``/``AdminUser`` share the route's session (``Db``); the long-poll
-routes use ``KioskIdentity``/``StaffIdentity``, which close their session before the wait so
-that thousands of waiting kiosks hold no database connection.
+``KioskAuth``/``StaffUser``/``AdminUser`` share the route's session (``Db``). Long polls hold no
+session while they wait: the staff ones use ``StaffIdentity`` (its own short session), the
+kiosk one checks its token inside its first read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kiosk.hub.context import Hub
@@ -32,7 +31,22 @@ def get_hub(request: Request) -> Hub:
 HubDep = Annotated[Hub, Depends(get_hub)]
 
 
-def get_db(request: Request, hub: HubDep) -> Iterator[Session]:
+async def write_turn(request: Request, hub: HubDep) -> AsyncIterator[None]:
+    """On SQLite, writing requests take turns here, on the event loop, before any thread.
+
+    Why: SQLite has one writer. Queuing in worker threads would let waiting writers fill the
+    thread pool while the writer that holds the lock needs a thread to finish: a deadlock.
+    """
+    if hub.write_gate is None or request.method in _SAFE:
+        yield
+        return
+    async with hub.write_gate:
+        yield
+
+
+def get_db(
+    request: Request, hub: HubDep, _turn: Annotated[None, Depends(write_turn, scope="function")]
+) -> Iterator[Session]:
     """The route's session. Routes commit what they change; anything else is rolled back.
     Reads (GET) get a reader session, which on SQLite never waits for the write lock."""
     factory = hub.readers if request.method in _SAFE else hub.sessions
@@ -40,10 +54,10 @@ def get_db(request: Request, hub: HubDep) -> Iterator[Session]:
         yield db
 
 
-Db = Annotated[Session, Depends(get_db)]
+Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
-def _bearer(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
@@ -52,7 +66,7 @@ def _bearer(request: Request) -> str | None:
 
 
 def _kiosk(request: Request, db: Session) -> Kiosk:
-    token = _bearer(request)
+    token = bearer_token(request)
     if token is None:
         raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
     return fleet.kiosk_by_token(db, token)
@@ -62,29 +76,19 @@ def kiosk_auth(request: Request, db: Db) -> Kiosk:
     return _kiosk(request, db)
 
 
-def kiosk_identity(request: Request, hub: HubDep) -> Kiosk:
-    with hub.readers() as db:
-        return _kiosk(request, db)
-
-
 def _staff(request: Request, hub: Hub, db: Session) -> Principal:
-    token = _bearer(request)
+    token = bearer_token(request)
     from_cookie = token is None
     if from_cookie:
         token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthorized("Please log in: no session token or cookie was sent.")
-    who = accounts.authenticate(db, hub.settings.security, token, hub.clock())
+    who = accounts.authenticate(db, hub.settings.security, token, hub.clock(), hub.presence)
     # Why: a cookie is sent by the browser on its own, so cookie-authenticated writes must
     # also prove they come from our page (double submit of the session's CSRF token).
     if from_cookie and request.method not in _SAFE:
         if request.headers.get(CSRF_HEADER) != who.csrf_token:
             raise Forbidden(f"Missing or wrong {CSRF_HEADER} header; reload the page.")
-    try:
-        db.commit()
-    except OperationalError:
-        # Only the idle timer's refresh was pending: losing it under contention is harmless.
-        db.rollback()
     return who
 
 
@@ -104,7 +108,6 @@ def admin_user(who: Annotated[Principal, Depends(staff_user)]) -> Principal:
 
 
 KioskAuth = Annotated[Kiosk, Depends(kiosk_auth)]
-KioskIdentity = Annotated[Kiosk, Depends(kiosk_identity)]
 StaffUser = Annotated[Principal, Depends(staff_user)]
 StaffIdentity = Annotated[Principal, Depends(staff_identity)]
 AdminUser = Annotated[Principal, Depends(admin_user)]

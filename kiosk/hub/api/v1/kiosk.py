@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from kiosk.hub.api.v1.deps import Db, HubDep, KioskAuth, KioskIdentity
+from kiosk.hub.api.v1.deps import Db, HubDep, KioskAuth, bearer_token
 from kiosk.hub.api.v1.longpoll import long_poll
 from kiosk.hub.context import Hub
-from kiosk.hub.models import HelpRequest, IdempotencyRecord
+from kiosk.hub.errors import Unauthorized
+from kiosk.hub.models import HelpRequest, IdempotencyRecord, Kiosk
 from kiosk.hub.services import events, fleet, requests, views
 from kiosk.protocol.common import IDEMPOTENCY_HEADER, REPLAY_HEADER, ErrorOut
 from kiosk.protocol.kiosk import (
@@ -21,6 +24,7 @@ from kiosk.protocol.kiosk import (
     HeartbeatIn,
     HeartbeatOut,
     HelpRequestIn,
+    KioskEventOut,
     KioskEventsOut,
     KioskRequestOut,
 )
@@ -47,19 +51,41 @@ def enrol(body: EnrolIn, hub: HubDep, db: Db) -> EnrolOut:
 
 
 @router.post("/kiosk/heartbeat", response_model=HeartbeatOut, tags=["kiosk"])
-def heartbeat(body: HeartbeatIn, kiosk: KioskAuth, hub: HubDep, db: Db) -> HeartbeatOut:
-    now = hub.clock()
-    fleet.heartbeat(db, kiosk, now=now, app_version=body.app_version, packs=body.pack_versions)
-    site = fleet.get_site(db, kiosk.site_id)
-    out = HeartbeatOut(
-        server_time=now,
-        site_name=site.name,
-        place=kiosk.place,
-        helper_on_duty=bool(fleet.helpers_on_duty(db, site.id)),
-        guidance_hours=site.guidance_hours,
-        last_event_seq=events.last_seq(db),
-    )
-    db.commit()
+async def heartbeat(body: HeartbeatIn, request: Request, hub: HubDep) -> HeartbeatOut:
+    """Read-only on the database unless the kiosk's version or packs changed."""
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
+
+    def read() -> tuple[HeartbeatOut, int, dict[str, Any]]:
+        now = hub.clock()
+        with hub.readers() as db:
+            kiosk = fleet.kiosk_by_token(db, token)
+            site = fleet.get_site(db, kiosk.site_id)
+            hub.presence.kiosk_seen(kiosk.id, now)
+            out = HeartbeatOut(
+                server_time=now,
+                site_name=site.name,
+                place=kiosk.place,
+                helper_on_duty=bool(fleet.helpers_on_duty(db, site.id)),
+                guidance_hours=site.guidance_hours,
+                last_event_seq=events.last_seq(db),
+            )
+            changes = fleet.heartbeat_changes(kiosk, body.app_version, body.pack_versions)
+            return out, kiosk.id, changes
+
+    out, kiosk_id, changes = await run_in_threadpool(read)
+    if changes:
+
+        def write() -> None:
+            with hub.transaction() as db:
+                db.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(**changes))
+
+        if hub.write_gate is None:
+            await run_in_threadpool(write)
+        else:
+            async with hub.write_gate:
+                await run_in_threadpool(write)
     return out
 
 
@@ -156,19 +182,28 @@ def cancel_request(request_id: RequestId, kiosk: KioskAuth, hub: HubDep, db: Db)
 
 @router.get("/kiosk/events", response_model=KioskEventsOut, tags=["kiosk"])
 async def kiosk_events(
-    kiosk: KioskIdentity,
+    request: Request,
     hub: HubDep,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     wait: Annotated[float, Query(ge=0, le=60)] = 25,
 ) -> KioskEventsOut:
     """Long poll: events for this kiosk after ``after``; waits up to ``wait`` seconds."""
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
+    known: list[Kiosk] = []
 
-    def read() -> tuple[list, int]:
+    def read() -> tuple[list[KioskEventOut], int, list[str]]:
+        # Why: the token is checked in the first read's session, not in a dependency, so a
+        # waiting kiosk costs one worker-thread hop and holds no database connection.
         with hub.readers() as db:
+            if not known:
+                known.append(fleet.kiosk_by_token(db, token))
+            kiosk = known[0]
             rows, last = events.for_kiosk(db, kiosk, after)
-            return [views.kiosk_event(r) for r in rows], last
+            keys = [f"kiosk:{kiosk.id}", f"site-kiosks:{kiosk.site_id}"]
+            return [views.kiosk_event(r) for r in rows], last, keys
 
     wait = min(wait, hub.settings.events.long_poll_seconds)
-    keys = [f"kiosk:{kiosk.id}", f"site-kiosks:{kiosk.site_id}"]
-    found, last = await long_poll(hub, keys, read, wait)
+    found, last = await long_poll(hub, read, wait)
     return KioskEventsOut(events=found, last_seq=last)

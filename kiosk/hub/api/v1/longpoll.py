@@ -11,24 +11,32 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.hub.context import Hub
 
 T = TypeVar("T")
+Read = Callable[[], tuple[list[T], int, list[str]]]
 
 
-async def long_poll(
-    hub: Hub, keys: list[str], read: Callable[[], tuple[list[T], int]], wait: float
-) -> tuple[list[T], int]:
-    """Return ``read()``'s events as soon as there are any, else the empty answer after ``wait``.
+async def long_poll(hub: Hub, read: Read[T], wait: float) -> tuple[list[T], int]:
+    """Return ``read()``'s events as soon as there are any, else nothing after ``wait`` seconds.
 
-    The subscription is made before the first read, so an event committed between the read and
-    the sleep still wakes us (no lost wake-up).
+    ``read`` returns (events, cursor, wake-up keys) and runs in a worker thread. No wake-up is
+    lost: the bus counter is noted before each read, and a change seen after subscribing (an
+    event published while we read) means read again instead of sleeping.
     """
     deadline = time.monotonic() + wait
-    sub = hub.bus.subscribe(keys)
+    bus = hub.bus
+    mark = bus.counter
+    events, last, keys = await run_in_threadpool(read)
+    if events or wait <= 0:
+        return events, last
+    sub = bus.subscribe(keys)
     try:
         while True:
-            events, last = await run_in_threadpool(read)
-            remaining = deadline - time.monotonic()
-            if events or remaining <= 0:
+            if bus.counter == mark:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not await sub.wait(remaining):
+                    return events, last
+            mark = bus.counter
+            events, last, _ = await run_in_threadpool(read)
+            if events:
                 return events, last
-            await sub.wait(remaining)
     finally:
         sub.close()

@@ -249,10 +249,12 @@ def _staff_keys(who: Principal) -> list[str]:
 
 
 def _reader(hub: Hub, who: Principal, after: int):  # type: ignore[no-untyped-def]
-    def read() -> tuple[list, int]:
+    keys = _staff_keys(who)
+
+    def read() -> tuple[list, int, list[str]]:  # type: ignore[type-arg]
         with hub.readers() as db:
             rows, last = events.for_staff(db, who.site_ids, after)
-            return [views.staff_event(r) for r in rows], last
+            return [views.staff_event(r) for r in rows], last, keys
 
     return read
 
@@ -266,7 +268,7 @@ async def staff_events(
 ) -> StaffEventsOut:
     """Long poll: staff events of the caller's sites after ``after``."""
     wait = min(wait, hub.settings.events.long_poll_seconds)
-    found, last = await long_poll(hub, _staff_keys(who), _reader(hub, who, after), wait)
+    found, last = await long_poll(hub, _reader(hub, who, after), wait)
     return StaffEventsOut(events=found, last_seq=last)
 
 
@@ -289,9 +291,7 @@ async def staff_stream(
         keepalive = hub.settings.events.stream_keepalive_seconds
         yield f"retry: 1000\n: connected at {cursor}\n\n"
         while not await request.is_disconnected():
-            found, last = await long_poll(
-                hub, _staff_keys(who), _reader(hub, who, cursor), keepalive
-            )
+            found, last = await long_poll(hub, _reader(hub, who, cursor), keepalive)
             for ev in found:
                 yield f"id: {ev.seq}\nevent: {ev.type}\ndata: {ev.model_dump_json()}\n\n"
             if not found:
