@@ -278,3 +278,29 @@ def test_threads_hand_statuses_through_on_main_and_stop(tmp_path, hub):
     finally:
         link.stop()
     assert handed and not link._threads[0].is_alive()  # the sender; events may end its poll
+
+
+def test_a_replayed_answer_is_followed_by_a_fresh_look(tmp_path, hub, now):
+    rig = Rig(tmp_path, hub, now)
+    hub.lose_answers = 1
+    rig.link.call(CTX)
+    rig.round()  # the hub made it, the answer was lost
+    hub.requests[1]["state"] = "claimed"  # meanwhile a helper took it
+    hub.requests[1]["helper"] = "Anna"
+    now.t += 5
+    rig.round()  # the retry gets the request; the link then asks how it is now
+    assert (rig.phase, rig.link.status.helper_name) == ("claimed", "Anna")
+
+
+def test_heartbeats_back_off_while_the_hub_is_down(tmp_path, hub, now):
+    hub.up = False
+    rig = Rig(tmp_path, hub, now)
+    waits = []
+    for _ in range(7):
+        rig.round()
+        waits.append(rig.link._next_heartbeat - now.t)
+        now.t = rig.link._next_heartbeat
+    assert waits == [1, 2, 4, 8, 16, 30, 30]
+    hub.up = True
+    rig.round()
+    assert rig.link._next_heartbeat - now.t == 30 and rig.link._cursor_ready.is_set()

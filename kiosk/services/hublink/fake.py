@@ -19,6 +19,7 @@ class FakeHub:
         self.lose_answers = 0  # do the work, then fail this many answers
         self.requests: dict[int, dict[str, Any]] = {}
         self.by_key: dict[str, int] = {}
+        self.first_answers: dict[str, wire.KioskRequestOut] = {}
         self.posts: list[tuple[str, dict[str, Any]]] = []
         self.cancels: list[int] = []
         self.heartbeats = 0
@@ -75,7 +76,9 @@ class FakeClient:
             rid = len(self.hub.requests) + 1
             self.hub.requests[rid] = {**body, "state": "waiting"}
             self.hub.by_key[key] = rid
-        return self.hub._answer(self.hub.view(self.hub.by_key[key]))
+            self.hub.first_answers[key] = self.hub.view(rid)
+        # Like the hub: a repeated key replays the first answer, however old.
+        return self.hub._answer(self.hub.first_answers[key])
 
     def get_request(self, rid: int) -> wire.KioskRequestOut:
         self.hub._check()

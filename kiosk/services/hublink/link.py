@@ -88,6 +88,7 @@ class HubLink:
         self._reported: HelpStatus | None = None
         self._threads: list[threading.Thread] = []
         self._next_heartbeat = 0.0
+        self._heartbeat_failures = 0
         self._next_refresh = 0.0
         self._refresh_now = threading.Event()
         self.delivered = 0  # deliveries this run (for tests and benchmarks)
@@ -261,6 +262,10 @@ class HubLink:
         if item.key == self.status.key:
             self._set_from_request(out)
             self._next_refresh = self._now() + self.t.status_refresh_seconds
+            if item.attempts > 0:
+                # A retry may get the hub's replay of its first answer, older than the request
+                # (and its events were not ours yet): ask for the request as it is now.
+                self._refresh_now.set()
 
     def _send_cancel(self, outbox: Outbox, client: Any, item: OutboxItem) -> None:
         try:
@@ -277,11 +282,14 @@ class HubLink:
         try:
             beat = client.heartbeat(self._app_version, bool(self._in_session()))
         except (HubUnreachable, TokenRefused, HubRefused) as exc:
+            # Until the first one goes through the event poll has no cursor, so retry sooner
+            # than the heartbeat interval, backing off like a delivery.
+            self._heartbeat_failures += 1
             log.info("heartbeat failed: %s", exc.user_message)
-            self._next_heartbeat = self._now() + min(
-                self.t.heartbeat_seconds, self._backoff.delay(2)
-            )
+            wait = self._backoff.delay(self._heartbeat_failures)
+            self._next_heartbeat = self._now() + min(self.t.heartbeat_seconds, wait)
             return
+        self._heartbeat_failures = 0
         self._next_heartbeat = self._now() + self.t.heartbeat_seconds
         if not self._cursor_ready.is_set():
             self._cursor = beat.last_event_seq
