@@ -14,6 +14,8 @@ _TMP = Path(tempfile.mkdtemp(prefix="kiosk-tests-"))
 os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ["KIVY_NO_ARGS"] = "1"
+# Tests drive frames themselves: no waiting for the next 60 Hz slot.
+os.environ["KCFG_GRAPHICS_MAXFPS"] = "0"
 os.environ["KIVY_NO_CONSOLELOG"] = "1"
 os.environ["KIVY_NO_FILELOG"] = "1"
 os.environ["KIVY_HOME"] = str(_TMP / "kivy-home")

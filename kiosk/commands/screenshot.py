@@ -20,6 +20,22 @@ def _size(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def _demo_problem(settings: Settings, demo_id: str, step: int) -> str | None:
+    """Why ``--demo ID --step N`` cannot be shown, or None when it can."""
+    from kiosk.config import PROJECT_ROOT
+    from kiosk.packs.loader import load_packs
+
+    folders = [PROJECT_ROOT / "assets" / "packs"] if settings.content.bundled_packs else []
+    result = load_packs(folders + [Path(p) for p in settings.content.pack_dirs])
+    demo = result.find_demo(demo_id)
+    if demo is None:
+        known = ", ".join(sorted(d.id for d in result.demos))
+        return f"unknown demo {demo_id!r}; known demos: {known}"
+    if not 1 <= step <= len(demo.steps):
+        return f"demo {demo_id!r} has steps 1-{len(demo.steps)}, not {step}"
+    return None
+
+
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser("screenshot", help="render one screen to a PNG file and exit")
     parser.add_argument("out", type=Path, metavar="OUT.png")
@@ -28,10 +44,16 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--text-size", type=int, choices=[100, 150, 200], default=None)
     parser.add_argument("--contrast", choices=["normal", "high"], default=None)
     parser.add_argument("--size", type=_size, default=None, metavar="WxH")
+    parser.add_argument(
+        "--demo", default=None, metavar="ID", help="a demo's id (with --screen demo)"
+    )
+    parser.add_argument("--step", type=int, default=1, metavar="N", help="the demo's step, from 1")
     return parser
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.demo and args.screen == "home":
+        args.screen = "demo"  # --demo alone means: show that demo's step
     if args.screen not in SCREEN_NAMES:
         print(
             f"kiosk: unknown screen {args.screen!r}; known screens: {', '.join(SCREEN_NAMES)}",
@@ -45,6 +67,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.demo is not None and (problem := _demo_problem(settings, args.demo, args.step)):
+        print(f"kiosk: {problem}", file=sys.stderr)
+        return 2
     from kiosk.ui.kivy_setup import configure_window, prepare_environment
 
     prepare_environment(offscreen=True)
@@ -56,6 +81,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     written = take_screenshot(
         settings,
         args.screen,
+        demo=args.demo,
+        step=args.step,
         lang=args.lang,
         text_size=args.text_size,
         high_contrast=None if args.contrast is None else args.contrast == "high",

@@ -21,11 +21,14 @@ from kivy.core.window import Window
 
 from kiosk.config import PROJECT_ROOT, Settings
 from kiosk.core.errors import KioskError
+from kiosk.core.events import EventChannel
 from kiosk.core.idle import IdlePolicy
 from kiosk.ui.i18n import Translator
 from kiosk.ui.theme import Theme
+from kiosk.ui.viewmodels.catalogue import CatalogueVM, pack_folders
 from kiosk.ui.viewmodels.help import HELP_SCREENS, HelpVM, follow_help
 from kiosk.ui.viewmodels.navigation import NavigationVM
+from kiosk.ui.viewmodels.player import PlayerVM
 from kiosk.ui.viewmodels.session import SessionVM
 from kiosk.ui.widgets.shell import KioskShell
 
@@ -46,7 +49,13 @@ SCREENS = {
     "idle": "kiosk.ui.screens.idle:IdleScreen",
     "end": "kiosk.ui.screens.end:EndScreen",
     "error": "kiosk.ui.screens.error:ErrorScreen",
+    "demo": "kiosk.ui.screens.demo:DemoScreen",
+    "keyboard": "kiosk.ui.screens.keyboard:KeyboardScreen",
+    "completion": "kiosk.ui.screens.completion:CompletionScreen",
 }
+#: Screens that belong to a demo in progress; going anywhere else (but help, settings and the
+#: idle question, which come back) ends the demo.
+DEMO_SCREENS = frozenset({"demo", "keyboard", *HELP_SCREENS, "settings", "idle", "end"})
 #: Keys a visitor could use to leave or reconfigure the app: Esc and every function key.
 LOCKED_KEYS = frozenset({27, *range(282, 294)})
 ATTENTION_SOUND = PROJECT_ROOT / "assets" / "sounds" / "attention.wav"
@@ -100,8 +109,20 @@ class KioskApp(App):
         idle = IdlePolicy(s.session.idle_seconds, s.session.warning_seconds)
         self.session = SessionVM(s.visitor, idle, self.now)
         self.nav = NavigationVM()
+        self.events = EventChannel()
+        self.catalogue = CatalogueVM(
+            pack_folders(s.content.bundled_packs, s.content.pack_dirs, PROJECT_ROOT),
+            fallback=s.visitor.default_language,
+            language=s.visitor.default_language,
+        )
+        self.player = PlayerVM(self.events, self.now, self.tr._)
+        self.player.bind(
+            on_typing=self._on_typing,
+            on_finished=self._on_demo_finished,
+            on_say=lambda _vm, text: self.say(text),
+        )
         self.session.bind(
-            language=lambda _vm, lang: self.tr.switch(lang),
+            language=self._on_language,
             text_size=self.theme.setter("text_size"),
             high_contrast=self.theme.setter("high_contrast"),
             on_started=lambda *_: self.nav.reset("home"),
@@ -115,7 +136,11 @@ class KioskApp(App):
                 "languages": list(s.visitor.languages),
                 "attract_seconds": s.session.attract_seconds,
             },
+            "catalogue": {"vm": self.catalogue, "words": self.tr._, "choose_demo": self.open_demo},
+            "demo": {"vm": self.player, "words": self.tr._, "pack_root": self.catalogue.root_of},
+            "keyboard": {"vm": self.player},
         }
+        self.nav.bind(on_navigated=self._on_navigated)
         self.help = self._make_help()
         self._screen_args.update({name: {"vm": self.help} for name in HELP_SCREENS})
         self.shell.follow(self.nav, ensure=self.ensure_screen)
@@ -173,6 +198,10 @@ class KioskApp(App):
                 return None
         return False
 
+    def on_start(self) -> None:
+        # Read the packs once the first frame is out; the worker hands them back to this thread.
+        Clock.schedule_once(lambda _dt: self.catalogue.load_in_background(), 0)
+
     def on_stop(self) -> None:
         if self.link is not None:
             self.link.stop()  # undelivered requests stay in the outbox for the next start
@@ -201,6 +230,49 @@ class KioskApp(App):
             return False
         return super().open_settings(*largs)
 
+    # -- demos ------------------------------------------------------------------------------
+    def open_demo(self, demo_id: str, step: int = 1) -> None:
+        """Start the demo ``demo_id`` (at ``step``) in the visitor's language if it has it."""
+        demo = self.catalogue.find(demo_id)
+        if demo is None:
+            return
+        self.player.start(demo, self.catalogue.language_for(demo))
+        if step > 1:
+            self.player.goto(step)
+        self.nav.go("demo")
+
+    def _on_typing(self, _vm: PlayerVM, opened: bool) -> None:
+        if opened:
+            self.nav.go("keyboard")
+        elif self.nav.current == "keyboard":
+            self.nav.back()
+
+    def _on_demo_finished(self, _vm: PlayerVM) -> None:
+        demo, lang = self.player.demo, self.player.language
+        self.ensure_screen("completion")
+        screen = self.shell.screen("completion")
+        screen.practised = [p.get(lang) for p in demo.completion.practised]
+        screen.next_step = demo.completion.next.get(lang)
+        if self.nav.current == "keyboard":
+            self.nav.back()
+        self.nav.go("completion", remember=False)
+        self.say(
+            " ".join([self.tr._("Well done!"), self.tr._("You practised:"), *screen.practised])
+        )
+
+    def _on_navigated(self, _nav: NavigationVM, name: str) -> None:
+        if self.player.active and name not in DEMO_SCREENS:
+            self.player.stop()
+
+    def _on_language(self, _vm: SessionVM, lang: str) -> None:
+        # Order matters: the kiosk's words first, then what is drawn with them.
+        self.tr.switch(lang)
+        self.catalogue.language = lang
+        self.player.set_language(lang)
+
+    def say(self, text: str) -> None:
+        """Read ``text`` aloud if the visitor turned reading aloud on (wired to speech later)."""
+
     # -- session events -------------------------------------------------------------------
     def _on_idle_warning(self, *_: object) -> None:
         self.nav.go("idle")
@@ -218,6 +290,7 @@ class KioskApp(App):
 
     def _on_session_ended(self, _vm: SessionVM, reason: str) -> None:
         self.help.session_ended()  # an open request is cancelled on the hub
+        self.player.stop()
         if reason != "error":
             self.nav.reset("welcome")
 
@@ -257,21 +330,46 @@ class KioskApp(App):
         Clock.schedule_once(lambda _dt: self.out_of_order())
 
     # -- screenshot mode ---------------------------------------------------------------------
-    def show(self, screen: str) -> None:
-        """Put the app on ``screen`` as a visitor would see it (screenshots, tests)."""
+    def show(self, screen: str, demo: str | None = None, step: int = 1) -> None:
+        """Put the app on ``screen`` as a visitor would see it (screenshots, tests).
+
+        The demo screens show ``demo`` at ``step`` (default: the first demo); ``keyboard``
+        opens the typing of the first typing step from ``step`` on.
+        """
         if screen == "welcome":
             self.nav.reset("welcome")
             return
         if not self.session.active:
             self.session.start()
+        if screen in ("catalogue", "demo", "keyboard", "completion") or demo:
+            if self.catalogue.result is None:
+                self.catalogue.load_now()
         if screen == "error":
             self.out_of_order()
         elif screen == "idle":
             self.session.remaining = self.settings.session.warning_seconds
             self.nav.go("idle")
+        elif screen in ("demo", "keyboard", "completion"):
+            self._show_demo_screen(screen, demo, step)
         elif screen in HELP_SCREENS:
             # Fake state: the help screens as a visitor sees them with a hub (screenshots).
             self.nav.go(screen)
             self.help.preview(screen)
         elif screen != "home":
             self.nav.go(screen)
+
+    def _show_demo_screen(self, screen: str, demo: str | None, step: int) -> None:
+        demos = self.catalogue.result.demos
+        chosen = demo or demos[0].id
+        if self.catalogue.find(chosen) is None:
+            raise KeyError(chosen)
+        self.nav.go("catalogue")
+        self.open_demo(chosen, step)
+        if screen == "keyboard":
+            steps = self.player.demo.steps
+            typing = [i for i, s in enumerate(steps) if s.action.kind == "type" and i >= step - 1]
+            if typing:
+                self.player.goto(typing[0] + 1)
+                self.player.touched(steps[typing[0]].target, None)
+        elif screen == "completion":
+            self._on_demo_finished(self.player)

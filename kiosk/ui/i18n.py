@@ -19,6 +19,11 @@ LOCALE_DIR = Path(__file__).resolve().parents[2] / "assets" / "locale"
 DOMAIN = "kiosk"  # the same as kiosk.ui.i18n_build.DOMAIN (which must not import Kivy)
 
 
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark ``text`` for translation where it is defined; it is translated where it is shown."""
+    return text
+
+
 def load_catalogues(languages: list[str], locale_dir: Path = LOCALE_DIR) -> dict[str, Any]:
     """The compiled catalogue of each language; a missing one falls back to the source text."""
     found: dict[str, Any] = {}

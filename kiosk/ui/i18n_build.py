@@ -10,6 +10,7 @@ wording can be edited without touching code).
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from collections.abc import Iterator
@@ -31,7 +32,13 @@ def extract_kv(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     """Babel extractor for KV files: every ``_("...")`` call, with its line number."""
     for number, line in enumerate(fileobj.read().decode("utf-8").splitlines(), start=1):
         for match in _KV_CALL.finditer(line):
-            yield number, "_", match.group(2).encode().decode("unicode_escape"), []
+            # The text as Python reads the literal: escapes resolved, non-ASCII kept as it is.
+            yield (
+                number,
+                "_",
+                ast.literal_eval(match.group(1) + match.group(2) + match.group(1)),
+                [],
+            )
 
 
 def po_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:
@@ -43,7 +50,9 @@ def extract() -> Catalog:
     template = Catalog(project="kiosk", domain=DOMAIN)
     method_map = [("**.py", "python"), ("**.kv", "kiosk.ui.i18n_build:extract_kv")]
     for filename, lineno, message, comments, _context in extract_from_dir(
-        str(PACKAGE_DIR), method_map=method_map, keywords={"_": None, "in_language": (1,)}
+        str(PACKAGE_DIR),
+        method_map=method_map,
+        keywords={"_": None, "in_language": (1,), "N_": None},
     ):
         template.add(message, locations=[(f"kiosk/{filename}", lineno)], auto_comments=comments)
     return template

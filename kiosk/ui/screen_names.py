@@ -14,4 +14,7 @@ SCREEN_NAMES = (
     "idle",
     "end",
     "error",
+    "demo",
+    "keyboard",
+    "completion",
 )

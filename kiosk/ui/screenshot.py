@@ -16,9 +16,18 @@ SETTLE_FRAMES = 4
 
 
 class _ScreenshotApp(KioskApp):
-    def __init__(self, settings: Settings, screen: str, prefs: dict[str, object]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        screen: str,
+        prefs: dict[str, object],
+        demo: str | None = None,
+        step: int = 1,
+    ) -> None:
         super().__init__(settings)
         self._target = screen
+        self._demo = demo
+        self._step = step
         self._prefs = prefs
         self.written: str | None = None
         self._frames = 0
@@ -33,7 +42,7 @@ class _ScreenshotApp(KioskApp):
             self.show("home")
             for name, value in self._prefs.items():
                 self.session.set_pref(name, value)
-            self.show(self._target)
+            self.show(self._target, demo=self._demo, step=self._step)
         Clock.schedule_interval(self._settle_then_shoot, 0)
 
     def _settle_then_shoot(self, _dt: float) -> bool | None:
@@ -50,6 +59,8 @@ def take_screenshot(
     settings: Settings,
     screen: str,
     *,
+    demo: str | None = None,
+    step: int = 1,
     lang: str | None,
     text_size: int | None,
     high_contrast: bool | None,
@@ -62,7 +73,7 @@ def take_screenshot(
         prefs["text_size"] = text_size
     if high_contrast is not None:
         prefs["high_contrast"] = high_contrast
-    app = _ScreenshotApp(settings, screen, prefs)
+    app = _ScreenshotApp(settings, screen, prefs, demo=demo, step=step)
     app.run()
     if not app.written:
         raise RuntimeError("the window could not be captured")

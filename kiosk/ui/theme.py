@@ -114,10 +114,11 @@ class Theme(EventDispatcher):
         self.small = round(BODY_PX * (0.85 + 0.15 * scale)) if scale > 1 else BODY_PX
         # Headings grow more slowly than body text so that a heading still fits a line at 200 %.
         self.heading = round(HEADING_PX * (1 + (scale - 1) * 0.5))
-        self.title = round(HEADING_PX * (1 + (scale - 1) * 0.5))
+        # The top bar's title grows least: it must stay on one or two lines above the content.
+        self.title = round(HEADING_PX * min(scale, 1.25))
         # The frame (top and bottom bars) grows to 150 % at most, leaving room for the content.
         self.bar = round(BODY_PX * min(scale, 1.5))
-        self.target = max(TARGET_PX, round(self.body * 2.6))
+        self.target = max(TARGET_PX, round(self.body * 1.9))
         self.border_width = 4 if self.high_contrast else 2
         palette = PALETTES["high" if self.high_contrast else "normal"]
         for name, hex_colour in palette.items():

@@ -77,19 +77,21 @@ def scroll_into_view(widget: Widget) -> None:
     parent = widget.parent
     while parent is not None and parent is not parent.parent:
         if isinstance(parent, ScrollView):
-            frames(2)
-            parent.scroll_to(widget, padding=10, animate=False)
-            frames(2)
+            vx, vy = parent.to_window(*parent.pos)
+            x, y = widget.to_window(*widget.center)
+            if not (vx <= x <= vx + parent.width and vy <= y <= vy + parent.height):
+                parent.scroll_to(widget, padding=10, animate=False)
+                frames(2)
             return
         parent = parent.parent
 
 
 def tap(widget: Widget) -> None:
     """Touch the centre of ``widget`` and lift the finger, as a visitor would."""
+    frames(1)
     scroll_into_view(widget)
-    frames(2)
     x, y = widget.to_window(*widget.center)
     touch = UnitTestTouch(x, y)
     touch.touch_down()
     touch.touch_up()
-    frames(2)
+    frames(1)

@@ -12,6 +12,8 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 #: Screens without the session's bars (no Back, no End session).
 BARE_SCREENS = frozenset({"welcome", "error"})
+#: Screens whose own controls replace the top bar's Back (the player steps back itself).
+OWN_BACK = frozenset({"home", "demo"})
 
 
 class NavigationVM(EventDispatcher):
@@ -45,7 +47,7 @@ class NavigationVM(EventDispatcher):
         self.go(name, remember=False)
 
     def _update(self) -> None:
-        self.can_go_back = self.current not in BARE_SCREENS and self.current != "home"
+        self.can_go_back = self.current not in BARE_SCREENS and self.current not in OWN_BACK
         self.bars_visible = self.current not in BARE_SCREENS
 
     def on_navigated(self, name: str) -> None:

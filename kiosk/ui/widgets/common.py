@@ -6,7 +6,7 @@ what it is, not by its position. Sizes and colours come from ``app.theme`` in co
 
 from __future__ import annotations
 
-from kivy.properties import OptionProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, OptionProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -34,6 +34,9 @@ class KButton(ButtonBehavior, Label):
 
     test_name = StringProperty("")
     role = OptionProperty("secondary", options=["primary", "secondary", "help", "end"])
+    #: Keys of the on-screen keyboard: one line of text in a fixed-height button.
+    wrap = BooleanProperty(True)
+    fixed_height = NumericProperty(0)
 
 
 class KPage(ScrollView):
