@@ -23,12 +23,16 @@ from kiosk.config import PROJECT_ROOT, Settings
 from kiosk.core.errors import KioskError
 from kiosk.core.events import EventChannel
 from kiosk.core.idle import IdlePolicy
+from kiosk.services.card.service import create_card_reader
+from kiosk.services.speech import make_speech
 from kiosk.ui.i18n import Translator
 from kiosk.ui.theme import Theme
+from kiosk.ui.viewmodels.card import CardVM
 from kiosk.ui.viewmodels.catalogue import CatalogueVM, pack_folders
 from kiosk.ui.viewmodels.help import HELP_SCREENS, HelpVM, follow_help
 from kiosk.ui.viewmodels.navigation import NavigationVM
 from kiosk.ui.viewmodels.player import PlayerVM
+from kiosk.ui.viewmodels.readaloud import ReadAloudVM, screen_text
 from kiosk.ui.viewmodels.session import SessionVM
 from kiosk.ui.widgets.shell import KioskShell
 
@@ -89,8 +93,13 @@ class KioskApp(App):
         *,
         now: Callable[[], float] = time.monotonic,
         kiosk_mode: bool | None = None,
+        speech: object | None = None,
+        card_reader: object | None = None,
     ) -> None:
+        """``speech`` and ``card_reader`` replace the real services (fakes in tests)."""
         super().__init__()
+        self._speech = speech
+        self._card_reader = card_reader
         self.settings = settings
         self.now = now
         self.kiosk_mode = settings.display.kiosk_mode if kiosk_mode is None else kiosk_mode
@@ -130,6 +139,10 @@ class KioskApp(App):
             on_resumed=lambda *_: self.nav.back(),
             on_ended=self._on_session_ended,
         )
+        self.read_aloud = ReadAloudVM(self._speech or make_speech(s), self.session)
+        self.card = CardVM(self._card_reader or create_card_reader(s))
+        self.card.bind(on_inserted=self._on_card_inserted, on_removed=self._on_card_removed)
+        self.help_context = self._help_context
         self.shell = KioskShell(nav=self.nav, session=self.session)
         self._screen_args = {
             "welcome": {
@@ -139,6 +152,7 @@ class KioskApp(App):
             "catalogue": {"vm": self.catalogue, "words": self.tr._, "choose_demo": self.open_demo},
             "demo": {"vm": self.player, "words": self.tr._, "pack_root": self.catalogue.root_of},
             "keyboard": {"vm": self.player},
+            "settings": {"vm": self.read_aloud},
         }
         self.nav.bind(on_navigated=self._on_navigated)
         self.help = self._make_help()
@@ -149,6 +163,8 @@ class KioskApp(App):
         self._boundary = _Boundary(self)
         ExceptionManager.add_handler(self._boundary)
         threading.excepthook = self._thread_crashed
+        # Any touch silences the current speech at once; what comes next is spoken anew.
+        Window.bind(on_touch_down=self._silence)
         if self.kiosk_mode:
             self._lock_window()
         return self.shell
@@ -201,6 +217,7 @@ class KioskApp(App):
     def on_start(self) -> None:
         # Read the packs once the first frame is out; the worker hands them back to this thread.
         Clock.schedule_once(lambda _dt: self.catalogue.load_in_background(), 0)
+        Clock.schedule_once(lambda _dt: self.card.start(), 0)
 
     def on_stop(self) -> None:
         if self.link is not None:
@@ -212,6 +229,9 @@ class KioskApp(App):
         if self._boundary in ExceptionManager.handlers:
             ExceptionManager.remove_handler(self._boundary)
         Window.unbind(on_keyboard=self._swallow_key, on_request_close=self._refuse_close)
+        Window.unbind(on_touch_down=self._silence)
+        self.card.stop()
+        self.read_aloud.close()
 
     # -- kiosk mode: no way out for a visitor ----------------------------------------------
     def _lock_window(self) -> None:
@@ -263,6 +283,49 @@ class KioskApp(App):
     def _on_navigated(self, _nav: NavigationVM, name: str) -> None:
         if self.player.active and name not in DEMO_SCREENS:
             self.player.stop()
+        # Leaving a screen stops its speech; the new one is read once it is laid out. The
+        # player reads its own steps, the idle question is read when it appears.
+        self.read_aloud.stop()
+        if name not in ("welcome", "demo", "keyboard", "idle", "completion"):
+            Clock.schedule_once(lambda _dt: self._read_screen(name), 0.05)
+
+    def _read_screen(self, name: str) -> None:
+        if self.nav.current == name and self.shell.ids.screens.has_screen(name):
+            screen = self.shell.screen(name)
+            self.say(screen_text(screen, screen.title))
+
+    def _silence(self, *_args: object) -> None:
+        self.read_aloud.stop()
+
+    def _help_context(self) -> dict:
+        """What the visitor is doing, for a help request: demo, step and time on it."""
+        walk = self.player.walk if self.player.active else None
+        if walk is None:
+            return {}
+        return {
+            "demo": walk.demo.id,
+            "step": walk.index + 1,
+            "stuck_seconds": walk.stuck_seconds(self.now()),
+        }
+
+    # -- the card reader -----------------------------------------------------------------------
+    def _on_card_inserted(self, _vm: CardVM, kind: str) -> None:
+        if not self.session.active:
+            return
+        self.session.session.card_used = True
+        self.player.card_event(f"inserted:{kind}")
+
+    def _on_card_removed(self, _vm: CardVM) -> None:
+        step = self.player.walk.step if self.player.active and self.player.walk else None
+        if step is not None and step.action.kind == "card_remove":
+            # The step asked for it: taking the card out is the right answer, not a leaving.
+            self.player.card_event("removed")
+            self.session.session.card_used = False
+            return
+        ends = self.settings.card.end_session_on_removal
+        if ends and self.session.active and self.session.session.card_used:
+            # Like a cash machine: the card out, the session over and wiped.
+            self.session.end("card_removed")
 
     def _on_language(self, _vm: SessionVM, lang: str) -> None:
         # Order matters: the kiosk's words first, then what is drawn with them.
@@ -271,12 +334,15 @@ class KioskApp(App):
         self.player.set_language(lang)
 
     def say(self, text: str) -> None:
-        """Read ``text`` aloud if the visitor turned reading aloud on (wired to speech later)."""
+        """Read ``text`` aloud if the visitor turned reading aloud on."""
+        self.read_aloud.say(text)
 
     # -- session events -------------------------------------------------------------------
     def _on_idle_warning(self, *_: object) -> None:
         self.nav.go("idle")
         self.play_attention()
+        question = self.tr._("Do you want to continue?")
+        self.say(f"{question} {self.tr._('Touch anywhere on the screen to continue.')}")
 
     def play_attention(self) -> None:
         """The warning is heard as well as seen (a chime; speech comes with the speech issue)."""
@@ -291,6 +357,7 @@ class KioskApp(App):
     def _on_session_ended(self, _vm: SessionVM, reason: str) -> None:
         self.help.session_ended()  # an open request is cancelled on the hub
         self.player.stop()
+        self.read_aloud.stop()
         if reason != "error":
             self.nav.reset("welcome")
 

@@ -34,8 +34,13 @@ def make_app(window, clock):
     hook = threading.excepthook
 
     def make(settings=None, **kwargs):
+        from kiosk.services.card.fake import FakeCardReader
+        from kiosk.services.speech_fake import FakeSpeech
         from kiosk.ui.app import KioskApp
 
+        # Fast fakes by default; tests/services and tests/card drive the real engines.
+        kwargs.setdefault("speech", FakeSpeech())
+        kwargs.setdefault("card_reader", FakeCardReader())
         app = KioskApp(settings or load_settings(), now=clock, **kwargs)
         root = app.build()
         app.root = root

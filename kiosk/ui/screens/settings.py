@@ -10,7 +10,8 @@ LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English", "se": "Davvis
 
 
 class SettingsScreen(KioskScreen):
-    """Changes apply at once; the current screen re-renders in place."""
+    """Changes apply at once; the current screen re-renders in place. ``vm`` is the
+    ReadAloudVM: it says whether this language can be read aloud."""
 
     language_names = LANGUAGE_NAMES
 
