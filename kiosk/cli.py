@@ -21,6 +21,7 @@ COMMANDS = [
     "kiosk.commands.check",
     "kiosk.commands.speak",
     "kiosk.commands.enroll",
+    "kiosk.commands.card",
 ]
 
 

@@ -22,7 +22,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def all_checks() -> list[Callable[[Settings], list[CheckResult]]]:
     """Every part's check, in the order an installer would fix them."""
+    from kiosk.packs.check import check_content
+    from kiosk.services.card.check import check_card
     from kiosk.services.hublink.check import check_hub
+    from kiosk.services.speech import check_speech
     from kiosk.ui import checks as ui_checks
 
     return [
@@ -30,6 +33,9 @@ def all_checks() -> list[Callable[[Settings], list[CheckResult]]]:
         ui_checks.check_display,
         ui_checks.check_fonts,
         ui_checks.check_translations,
+        check_content,
+        check_speech,
+        check_card,
         check_hub,
     ]
 
