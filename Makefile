@@ -8,8 +8,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 .PHONY: run test bench lint setup system-run system-test locale clean
 
+# A local hub (SQLite) and this machine's kiosk, enrolled, together. ARGS go to `kiosk run`,
+# e.g. `make run ARGS=--windowed`.
 run: system-run setup
-	$(BIN)/kiosk run $(ARGS)
+	scripts/dev-stack.sh $(ARGS)
 
 test: system-test setup
 	$(BIN)/ruff check kiosk tests
