@@ -34,6 +34,7 @@ from kiosk.ui.viewmodels.navigation import NavigationVM
 from kiosk.ui.viewmodels.player import PlayerVM
 from kiosk.ui.viewmodels.readaloud import ReadAloudVM, screen_text
 from kiosk.ui.viewmodels.session import SessionVM
+from kiosk.ui.watchdog import Watchdog
 from kiosk.ui.widgets.shell import KioskShell
 
 log = logging.getLogger("kiosk.app")
@@ -139,6 +140,7 @@ class KioskApp(App):
             on_resumed=lambda *_: self.nav.back(),
             on_ended=self._on_session_ended,
         )
+        self.watchdog = Watchdog()
         self.read_aloud = ReadAloudVM(self._speech or make_speech(s), self.session)
         self.card = CardVM(self._card_reader or create_card_reader(s))
         self.card.bind(on_inserted=self._on_card_inserted, on_removed=self._on_card_removed)
@@ -218,6 +220,7 @@ class KioskApp(App):
         # Read the packs once the first frame is out; the worker hands them back to this thread.
         Clock.schedule_once(lambda _dt: self.catalogue.load_in_background(), 0)
         Clock.schedule_once(lambda _dt: self.card.start(), 0)
+        Clock.schedule_once(lambda _dt: self.watchdog.start(), 0)
 
     def on_stop(self) -> None:
         if self.link is not None:
@@ -232,6 +235,7 @@ class KioskApp(App):
         Window.unbind(on_touch_down=self._silence)
         self.card.stop()
         self.read_aloud.close()
+        self.watchdog.stop()
 
     # -- kiosk mode: no way out for a visitor ----------------------------------------------
     def _lock_window(self) -> None:
