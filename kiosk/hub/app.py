@@ -15,6 +15,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from kiosk.hub import dashboard
 from kiosk.hub.api.v1 import build_router
 from kiosk.hub.api.v1 import errors as api_errors
 from kiosk.hub.bus import EventBus, PgListener, poll_events
@@ -119,4 +120,5 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
     app.state.hub = hub
     api_errors.install(app)
     app.include_router(build_router(), prefix=API_PREFIX)
+    dashboard.install(app)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -101,14 +102,37 @@ def enrol(db: Session, *, now: datetime, code: str, app_version: str) -> tuple[K
     return kiosk, token, get_site(db, row.site_id)
 
 
-def kiosk_by_token(db: Session, token: str) -> Kiosk:
-    kiosk = db.scalar(select(Kiosk).where(Kiosk.token_hash == token_hash(token)))
-    if kiosk is None or kiosk.revoked:
+@dataclass(frozen=True)
+class KioskRef:
+    """The calling kiosk, as read for authentication (plain columns: cheap on the hot path)."""
+
+    id: int
+    site_id: int
+    place: str
+    app_version: str
+    pack_versions: dict[str, Any]
+
+
+_BY_TOKEN = select(
+    Kiosk.id, Kiosk.site_id, Kiosk.place, Kiosk.revoked, Kiosk.app_version, Kiosk.pack_versions
+)
+
+
+def kiosk_by_token(db: Session, token: str) -> KioskRef:
+    """The enrolled, unrevoked kiosk holding ``token``; 401 otherwise."""
+    row = db.execute(_BY_TOKEN.where(Kiosk.token_hash == token_hash(token))).first()
+    if row is None or row.revoked:
         raise Unauthorized("This kiosk is not enrolled or was revoked; enrol it again.")
-    return kiosk
+    return KioskRef(row.id, row.site_id, row.place, row.app_version, row.pack_versions or {})
 
 
-def heartbeat_changes(kiosk: Kiosk, app_version: str, packs: dict[str, str]) -> dict[str, Any]:
+def site_summary(db: Session, site_id: int) -> tuple[str, str]:
+    """(name, guidance hours) of a site, read as plain columns."""
+    row = db.execute(select(Site.name, Site.guidance_hours).where(Site.id == site_id)).one()
+    return row.name, row.guidance_hours
+
+
+def heartbeat_changes(kiosk: KioskRef, app_version: str, packs: dict[str, str]) -> dict[str, Any]:
     """What a heartbeat changes in the kiosk's row (usually nothing: last-seen is buffered)."""
     changes: dict[str, Any] = {}
     if app_version != kiosk.app_version:

@@ -14,14 +14,15 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.hub.errors import Conflict, Forbidden, NotFound
-from kiosk.hub.models import HelpRequest, Kiosk, Site, Staff
+from kiosk.hub.models import HelpRequest, Site, Staff
 from kiosk.hub.services import audit, events, views
 from kiosk.hub.services.accounts import Principal
+from kiosk.hub.services.fleet import KioskRef
 
 OPEN = ("waiting", "claimed")
 
 
-def create(db: Session, kiosk: Kiosk, body: dict[str, Any], *, now: datetime) -> HelpRequest:
+def create(db: Session, kiosk: KioskRef, body: dict[str, Any], *, now: datetime) -> HelpRequest:
     """A new waiting request from ``kiosk``, dated back by the time it spent in the outbox."""
     outbox = int(body.pop("outbox_seconds", 0))
     req = HelpRequest(
@@ -38,7 +39,7 @@ def create(db: Session, kiosk: Kiosk, body: dict[str, Any], *, now: datetime) ->
     return req
 
 
-def get_for_kiosk(db: Session, kiosk: Kiosk, request_id: int) -> HelpRequest:
+def get_for_kiosk(db: Session, kiosk: KioskRef, request_id: int) -> HelpRequest:
     """The kiosk's own request; another kiosk's is "not found" (no probing)."""
     req = db.get(HelpRequest, request_id)
     if req is None or req.kiosk_id != kiosk.id:
@@ -86,7 +87,7 @@ def _transition(db: Session, req: HelpRequest, expect: tuple[str, ...], **values
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-def cancel(db: Session, kiosk: Kiosk, request_id: int, *, now: datetime) -> HelpRequest:
+def cancel(db: Session, kiosk: KioskRef, request_id: int, *, now: datetime) -> HelpRequest:
     req = get_for_kiosk(db, kiosk, request_id)
     if req.state == "cancelled":
         return req

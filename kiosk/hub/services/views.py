@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kiosk.hub.models import Event, HelpRequest, Kiosk, Site, Staff
+from kiosk.hub.models import HelpRequest, Kiosk, Site, Staff
 from kiosk.protocol.admin import KioskOut, SiteOut, StaffListOut
 from kiosk.protocol.kiosk import KioskEventOut, KioskRequestOut, QuickMessageOut
 from kiosk.protocol.staff import HistoryItemOut, OutcomeOut, QueueItemOut, StaffEventOut
@@ -84,7 +85,8 @@ def kiosk_request(
     )
 
 
-def kiosk_event(row: Event) -> KioskEventOut:
+def kiosk_event(row: Any) -> KioskEventOut:
+    """An events row (ORM object or plain row) as the kiosk sees it."""
     payload = row.kiosk_payload or {}
     if row.type == "duty":
         return KioskEventOut(
@@ -102,7 +104,8 @@ def kiosk_event(row: Event) -> KioskEventOut:
     )
 
 
-def staff_event(row: Event) -> StaffEventOut:
+def staff_event(row: Any) -> StaffEventOut:
+    """An events row (ORM object or plain row) as staff see it."""
     payload = row.staff_payload or {}
     request = payload.get("request")
     detail = {k: v for k, v in payload.items() if k != "request"}

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.hub.context import Hub
 from kiosk.hub.errors import Forbidden, Unauthorized
-from kiosk.hub.models import Kiosk
 from kiosk.hub.services import accounts, fleet
 from kiosk.hub.services.accounts import Principal
+from kiosk.hub.services.fleet import KioskRef
 
 SESSION_COOKIE = "kiosk_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -65,14 +65,14 @@ def bearer_token(request: Request) -> str | None:
     return None
 
 
-def _kiosk(request: Request, db: Session) -> Kiosk:
+def _kiosk(request: Request, db: Session) -> KioskRef:
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
     return fleet.kiosk_by_token(db, token)
 
 
-def kiosk_auth(request: Request, db: Db) -> Kiosk:
+def kiosk_auth(request: Request, db: Db) -> KioskRef:
     return _kiosk(request, db)
 
 
@@ -107,7 +107,7 @@ def admin_user(who: Annotated[Principal, Depends(staff_user)]) -> Principal:
     return who
 
 
-KioskAuth = Annotated[Kiosk, Depends(kiosk_auth)]
+KioskAuth = Annotated[KioskRef, Depends(kiosk_auth)]
 StaffUser = Annotated[Principal, Depends(staff_user)]
 StaffIdentity = Annotated[Principal, Depends(staff_identity)]
 AdminUser = Annotated[Principal, Depends(admin_user)]

@@ -61,14 +61,14 @@ async def heartbeat(body: HeartbeatIn, request: Request, hub: HubDep) -> Heartbe
         now = hub.clock()
         with hub.readers() as db:
             kiosk = fleet.kiosk_by_token(db, token)
-            site = fleet.get_site(db, kiosk.site_id)
+            site_name, guidance_hours = fleet.site_summary(db, kiosk.site_id)
             hub.presence.kiosk_seen(kiosk.id, now)
             out = HeartbeatOut(
                 server_time=now,
-                site_name=site.name,
+                site_name=site_name,
                 place=kiosk.place,
-                helper_on_duty=bool(fleet.helpers_on_duty(db, site.id)),
-                guidance_hours=site.guidance_hours,
+                helper_on_duty=bool(fleet.helpers_on_duty(db, kiosk.site_id)),
+                guidance_hours=guidance_hours,
                 last_event_seq=events.last_seq(db),
             )
             changes = fleet.heartbeat_changes(kiosk, body.app_version, body.pack_versions)
@@ -191,7 +191,7 @@ async def kiosk_events(
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
-    known: list[Kiosk] = []
+    known: list[fleet.KioskRef] = []
 
     def read() -> tuple[list[KioskEventOut], int, list[str]]:
         # Why: the token is checked in the first read's session, not in a dependency, so a

@@ -1,0 +1,244 @@
+"""The dashboard's pages: login, the live queue, today's history and quick-message editing.
+
+Pages are rendered on the server (Jinja2, autoescaped); actions on the queue go from the page's
+small script to ``/api/v1/staff/...``. Every form carries a CSRF token; every page answer forbids
+framing, caching and inline scripts.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from kiosk.hub.api.v1.deps import SESSION_COOKIE
+from kiosk.hub.dashboard import auth, messages, texts
+from kiosk.hub.services import events, fleet, requests, views
+from kiosk.hub.services.accounts import Principal
+
+HERE = Path(__file__).parent
+PREFIX = "/dashboard"
+LANG_COOKIE = "kiosk_dashboard_lang"
+NEED_TYPES = (
+    "no_device",
+    "buying_device",
+    "own_device_guidance",
+    "try_safely",
+    "service_instructions",
+    "other",
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+_env = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def language(request: Request) -> str:
+    return texts.pick_language(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE))
+
+
+def render(request: Request, template: str, /, status: int = 200, **values: Any) -> HTMLResponse:
+    lang = language(request)
+    page = _env.get_template(template).render(
+        lang=lang,
+        t=lambda key, /, **kw: texts.text(key, lang, **kw),
+        languages=texts.LANGUAGE_NAMES,
+        prefix=PREFIX,
+        **values,
+    )
+    response = HTMLResponse(page, status_code=status, headers=SECURITY_HEADERS)
+    if request.query_params.get("lang") == lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", path="/")
+    return response
+
+
+def to_login(reason: str | None = None) -> RedirectResponse:
+    target = f"{PREFIX}/login" + (f"?why={reason}" if reason else "")
+    return RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+def _staff_view(who: Principal) -> dict[str, Any]:
+    return {"id": who.id, "name": who.name, "display_name": who.display_name, "role": who.role}
+
+
+def _sites(db: Any, who: Principal) -> list[dict[str, Any]]:
+    out = []
+    for site in fleet.list_sites(db, who.site_ids):
+        helpers = fleet.helpers_on_duty(db, site.id)
+        out.append(
+            {
+                "id": site.id,
+                "name": site.name,
+                "guidance_hours": site.guidance_hours,
+                "escalation_minutes": site.escalation_minutes,
+                "quick_messages": site.quick_messages,
+                "helpers_on_duty": helpers,
+                "i_am_on_duty": who.display_name in helpers,
+            }
+        )
+    return out
+
+
+def queue_data(request: Request, who: Principal) -> dict[str, Any]:
+    """Everything the queue page's script starts from, read in one reader session."""
+    hub = auth.hub_of(request)
+    now = hub.clock()
+    with hub.readers() as db:
+        # The cursor is read before the queue: an event between the two is replayed, not lost.
+        last = events.last_seq(db)
+        queue = [
+            views.queue_item(db, r, now).model_dump(mode="json")
+            for r in requests.queue(db, who.site_ids)
+        ]
+        sites = _sites(db, who)
+        targets = [{"id": s.id, "name": s.name} for s in fleet.list_sites(db, None)]
+    sec = hub.settings.security
+    return {
+        "me": _staff_view(who),
+        "csrf": who.csrf_token,
+        "sites": sites,
+        "move_targets": targets,
+        "queue": queue,
+        "last_seq": last,
+        "server_now": now.isoformat(),
+        "idle_seconds": sec.session_idle_minutes * 60,
+        "lang": language(request),
+        "texts": texts.for_language(language(request)),
+        "need_types": list(NEED_TYPES),
+        "stream_url": "/api/v1/staff/events/stream",
+        "api": "/api/v1/staff",
+        "login_url": f"{PREFIX}/login?why=expired",
+    }
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+    @router.get("")
+    def root() -> RedirectResponse:
+        return RedirectResponse(f"{PREFIX}/", status_code=307)
+
+    @router.get("/login")
+    def login_page(request: Request) -> Response:
+        if auth.current(request) is not None and request.query_params.get("why") is None:
+            return RedirectResponse(f"{PREFIX}/", status_code=303)
+        why = request.query_params.get("why")
+        notice = {"expired": "session_ended", "out": "logged_out"}.get(why or "")
+        return _login_form(request, notice=notice)
+
+    @router.post("/login")
+    async def login_submit(request: Request) -> Response:
+        form = await request.form()
+        name = str(form.get("name", "")).strip()[:64]
+        password = str(form.get("password", ""))[:256]
+        if not auth.same(str(form.get("csrf", "")), request.cookies.get(auth.LOGIN_CSRF_COOKIE)):
+            return _login_form(request, error="form_expired", status=403, name=name)
+        if not name or not password:
+            return _login_form(request, error="wrong_login", status=401, name=name)
+        hub = auth.hub_of(request)
+        result = await auth.log_in(hub, name, password)
+        if result.token is None:
+            if result.error == "locked":
+                minutes = hub.settings.security.login_lock_minutes
+                return _login_form(request, error="locked", status=429, name=name, minutes=minutes)
+            return _login_form(request, error="wrong_login", status=401, name=name)
+        response = RedirectResponse(f"{PREFIX}/", status_code=303)
+        auth.set_session_cookie(response, hub, result.token)
+        return response
+
+    @router.post("/logout")
+    async def logout(request: Request) -> Response:
+        who = auth.current(request)
+        if who is None:
+            return to_login("expired")
+        form = await request.form()
+        if not auth.same(str(form.get("csrf", "")), who.csrf_token):
+            return render(request, "error.html", status=403, message_key="form_expired")
+        await auth.log_out(auth.hub_of(request), who)
+        response = to_login("out")
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @router.get("/")
+    def queue_page(request: Request) -> Response:
+        who = auth.current(request)
+        if who is None:
+            return to_login("expired" if request.cookies.get(SESSION_COOKIE) else None)
+        data = queue_data(request, who)
+        return render(
+            request,
+            "queue.html",
+            me=data["me"],
+            csrf=who.csrf_token,
+            sites=data["sites"],
+            page_data=json.dumps(data).replace("<", "\\u003c"),
+            need_types=NEED_TYPES,
+            can_on_behalf=who.role in ("staff", "admin"),
+            can_edit_messages=who.role in ("staff", "admin"),
+        )
+
+    @router.get("/history")
+    def history_page(request: Request) -> Response:
+        who = auth.current(request)
+        if who is None:
+            return to_login("expired" if request.cookies.get(SESSION_COOKIE) else None)
+        hub = auth.hub_of(request)
+        now = hub.clock()
+        with hub.readers() as db:
+            rows = [
+                views.history_item(db, r, now) for r in requests.history(db, who.site_ids, now=now)
+            ]
+        return render(
+            request, "history.html", me=_staff_view(who), csrf=who.csrf_token, rows=rows, fmt=_hhmm
+        )
+
+    messages.add_routes(router, render, to_login)
+    return router
+
+
+def _hhmm(moment: datetime | None) -> str:
+    """A time of day in the hub's local zone, e.g. ``14:05`` (empty when there is none)."""
+    return moment.astimezone().strftime("%H:%M") if moment else ""
+
+
+def _login_form(
+    request: Request,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    status: int = 200,
+    name: str = "",
+    minutes: int = 0,
+) -> HTMLResponse:
+    token = auth.new_login_csrf()
+    response = render(
+        request,
+        "login.html",
+        status=status,
+        error=error,
+        notice=notice,
+        name=name,
+        minutes=minutes,
+        csrf=token,
+    )
+    secure = auth.hub_of(request).settings.security.cookie_secure
+    auth.set_login_csrf(response, token, secure)
+    return response
