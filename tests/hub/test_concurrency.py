@@ -130,3 +130,25 @@ def test_two_instances_on_one_postgresql_see_each_other_live(tmp_path, pg_cluste
         api_b.client.close()
         server_a.__exit__()
         server_b.__exit__()
+
+
+def test_staff_event_stream_delivers_server_sent_events(tmp_path, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    server, api = _served_driver(create_app(settings_for(tmp_path, sqlite_url)))
+    try:
+        site = api.site("Kerava")
+        anna = api.staff("anna", "staff", [site])
+        kiosk = api.kiosk(site)
+        lines: list[str] = []
+        with api.client.stream("GET", f"{API}/staff/events/stream", headers=api.auth(anna)) as r:
+            assert r.headers["content-type"].startswith("text/event-stream")
+            threading.Timer(0.3, lambda: api.ask(kiosk, topic="stream me")).start()
+            for line in r.iter_lines():
+                lines.append(line)
+                if line.startswith("data: "):
+                    break
+        assert any(line == "event: created" for line in lines)
+        assert '"topic":"stream me"' in lines[-1]
+        assert any(line.startswith("id: ") for line in lines)
+    finally:
+        api.client.close()
+        server.__exit__()
