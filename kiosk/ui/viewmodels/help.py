@@ -231,10 +231,12 @@ def follow_help(nav: Any, vm: HelpVM) -> None:
     def on_navigated(_nav: Any, name: str) -> None:
         if name == "help":
             target = vm.screen_for()
-            if target != "help":
-                nav.go(target, remember=False)
-            else:
+            if target == "help":
                 vm.prepare()
+                return
+            if nav.history and nav.history[-1] == target:
+                nav.history.pop()  # pressed on the request's own screen: no extra step back
+            nav.go(target, remember=False)
 
     def on_phase(_vm: Any, phase: str) -> None:
         if nav.current not in HELP_SCREENS:
