@@ -139,7 +139,9 @@ def load_hub_settings(
         loc = tuple(err["loc"])
         path = _owner(loc, layers)
         key = ".".join(str(p) for p in loc if not isinstance(p, int)) or "(top level)"
-        problem = describe_error(err).replace("kiosk_config/kiosk.toml", "kiosk_config/hub.toml")
+        problem = describe_error(dict(err)).replace(
+            "kiosk_config/kiosk.toml", "kiosk_config/hub.toml"
+        )
         raise ConfigError(str(path), key, problem, find_line(path, loc)) from None
     refused = insecure_setting(settings)
     if refused:

@@ -152,3 +152,22 @@ def test_staff_event_stream_delivers_server_sent_events(tmp_path, sqlite_url) ->
     finally:
         api.client.close()
         server.__exit__()
+
+
+def test_staff_event_stream_ends_at_logout(tmp_path, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    fast = {"stream_keepalive_seconds": 1}
+    server, api = _served_driver(create_app(settings_for(tmp_path, sqlite_url, events=fast)))
+    try:
+        api.site("Kerava")
+        token = api.login("admin")
+        start = time.monotonic()
+        with api.client.stream("GET", f"{API}/staff/events/stream", headers=api.auth(token)) as r:
+            threading.Timer(
+                0.3, lambda: api.client.post(f"{API}/staff/logout", headers=api.auth(token))
+            ).start()
+            lines = list(r.iter_lines())
+        assert "event: logged-out" in lines
+        assert time.monotonic() - start < 5
+    finally:
+        api.client.close()
+        server.__exit__()

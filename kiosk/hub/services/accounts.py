@@ -207,8 +207,11 @@ def authenticate(
     token: str,
     now: datetime,
     presence: Presence | None = None,
+    *,
+    touch: bool = True,
 ) -> Principal:
-    """The principal of a live session token; counts as use for the idle timer. 401 otherwise."""
+    """The principal of a live session token; with ``touch`` it counts as use for the idle
+    timer. 401 otherwise."""
     session = db.scalar(select(StaffSession).where(StaffSession.token_hash == token_hash(token)))
     idle = timedelta(minutes=settings.session_idle_minutes)
     last = session.last_seen_at if session else None
@@ -226,7 +229,7 @@ def authenticate(
     staff = db.get(Staff, session.staff_id)
     if staff is None or staff.disabled:
         raise Unauthorized("This account is disabled.")
-    if presence is not None:
+    if presence is not None and touch:
         presence.session_seen(session.id, now)
     return Principal(
         id=staff.id,

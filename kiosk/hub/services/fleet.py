@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -92,7 +92,7 @@ def enrol(db: Session, *, now: datetime, code: str, app_version: str) -> tuple[K
     db.flush()
     # Why: a conditional update, so two kiosks racing with one code cannot both win.
     claimed = db.execute(
-        EnrolmentCode.__table__.update()
+        update(EnrolmentCode)
         .where(EnrolmentCode.id == row.id, EnrolmentCode.used_at.is_(None))
         .values(used_at=now, kiosk_id=kiosk.id)
     )

@@ -10,7 +10,14 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.hub.api.v1.deps import SESSION_COOKIE, Db, HubDep, StaffIdentity, StaffUser
+from kiosk.hub.api.v1.deps import (
+    SESSION_COOKIE,
+    Db,
+    HubDep,
+    StaffIdentity,
+    StaffUser,
+    bearer_token,
+)
 from kiosk.hub.api.v1.longpoll import long_poll
 from kiosk.hub.context import Hub
 from kiosk.hub.errors import Forbidden, HubError
@@ -291,6 +298,9 @@ async def staff_stream(
         keepalive = hub.settings.events.stream_keepalive_seconds
         yield f"retry: 1000\n: connected at {cursor}\n\n"
         while not await request.is_disconnected():
+            if not await run_in_threadpool(_session_alive, hub, request):
+                yield "event: logged-out\ndata: {}\n\n"
+                return
             found, last = await long_poll(hub, _reader(hub, who, cursor), keepalive)
             for ev in found:
                 yield f"id: {ev.seq}\nevent: {ev.type}\ndata: {ev.model_dump_json()}\n\n"
@@ -300,6 +310,22 @@ async def staff_stream(
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream(cursor), media_type="text/event-stream", headers=headers)
+
+
+def _session_alive(hub: Hub, request: Request) -> bool:
+    """Is the stream's session still valid (not logged out, idle, expired or disabled)?
+
+    Watching the stream does not count as use: an open, untouched tab still times out.
+    """
+    token = bearer_token(request) or request.cookies.get(SESSION_COOKIE) or ""
+    with hub.readers() as db:
+        try:
+            accounts.authenticate(
+                db, hub.settings.security, token, hub.clock(), hub.presence, touch=False
+            )
+        except HubError:
+            return False
+    return True
 
 
 def _latest(hub: Hub) -> int:

@@ -240,13 +240,24 @@
   }
   const TYPES = ["created", "claimed", "released", "moved", "message", "escalated", "resolved", "cancelled", "expired", "duty"];
   const channel = window.BroadcastChannel ? new BroadcastChannel("kiosk-dashboard-" + me.id) : null;
-  if (channel) channel.onmessage = (m) => { if (m.data && m.data.event) handle(m.data.event); else if (m.data && m.data.live !== undefined) setLive(m.data.live); };
+  let leader = false, live = false;
+  if (channel) {
+    channel.onmessage = (m) => {
+      const msg = m.data || {};
+      if (msg.event) handle(msg.event);
+      else if (msg.live !== undefined) setLive(msg.live);
+      else if (msg.loggedOut) location.assign(data.login_url);
+      else if (msg.hello && leader) channel.postMessage({ live: live });
+    };
+    channel.postMessage({ hello: true }); // a new tab asks the leader whether the stream is up
+  }
   function setLive(on) {
+    live = on;
     $("live").textContent = on ? T.live : T.reconnecting;
     $("live").className = "live " + (on ? "on" : "off");
   }
   let retry = 1000;
-  function openStream(onLost) {
+  function openStream() {
     const source = new EventSource(data.stream_url + "?after=" + lastSeq, { withCredentials: true });
     const forward = (message) => {
       const ev = JSON.parse(message.data);
@@ -254,6 +265,12 @@
       if (channel) channel.postMessage({ event: ev });
     };
     TYPES.forEach((type) => source.addEventListener(type, forward));
+    // The hub ends the stream when the session ends (logged out elsewhere, idle, expired).
+    source.addEventListener("logged-out", () => {
+      source.close();
+      if (channel) channel.postMessage({ loggedOut: true });
+      location.assign(data.login_url);
+    });
     source.onopen = () => { retry = 1000; setLive(true); if (channel) channel.postMessage({ live: true }); };
     source.onerror = async () => {
       // Reconnect ourselves (not the browser's way) so the cursor is our latest event.
@@ -262,13 +279,13 @@
       if (channel) channel.postMessage({ live: false });
       const me401 = await fetch(data.api + "/me", { credentials: "same-origin" }).then((r) => r.status === 401, () => false);
       if (me401) { location.assign(data.login_url); return; }
-      setTimeout(() => openStream(onLost), retry);
+      setTimeout(openStream, retry);
       retry = Math.min(retry * 2, 15000);
     };
     window.dashboardStream = source;
   }
   if (navigator.locks && channel) {
-    navigator.locks.request("kiosk-dashboard-stream-" + me.id, () => new Promise(() => { openStream(); }));
+    navigator.locks.request("kiosk-dashboard-stream-" + me.id, () => new Promise(() => { leader = window.dashboardLeader = true; openStream(); }));
     // A follower tab shows "live" once the leader says so; until then it is waiting.
   } else {
     openStream();
