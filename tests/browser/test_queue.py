@@ -119,3 +119,29 @@ def test_release_move_and_duty(live_hub: LiveHub, browser) -> None:
     assert other.locator("#alert").is_visible()
     page.close()
     other.close()
+
+
+def test_tabs_share_one_stream_and_hand_it_over(live_hub: LiveHub, browser) -> None:
+    """Several tabs of one browser hold one event stream (the HTTP/1.1 limit of ~6 connections
+    per host), all stay live, and when the leading tab closes another takes over."""
+    context = browser.new_context()
+    first = context.new_page()
+    log_in(first, live_hub, "anna")
+    tabs = [first] + [context.new_page() for _ in range(3)]
+    for tab in tabs[1:]:
+        tab.goto(f"{live_hub.url}/dashboard/")
+    for tab in tabs:
+        expect(tab.locator("#live")).to_have_class("live on", timeout=5000)
+    leaders = [t for t in tabs if t.evaluate("window.dashboardLeader === true")]
+    assert len(leaders) == 1
+    made = live_hub.ask(topic="one")
+    for tab in tabs:
+        tab.locator(f'.item[data-id="{made["id"]}"]').wait_for(timeout=1000)
+    leaders[0].close()
+    rest = [t for t in tabs if t is not leaders[0]]
+    expect(rest[0].locator("#live")).to_have_class("live on", timeout=5000)
+    again = live_hub.ask(topic="two")
+    for tab in rest:
+        tab.locator(f'.item[data-id="{again["id"]}"]').wait_for(timeout=2000)
+    assert sum(t.evaluate("window.dashboardLeader === true") for t in rest) == 1
+    context.close()
