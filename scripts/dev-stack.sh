@@ -77,6 +77,17 @@ else
     echo "Admin: $ADMIN (password shown when first created; new one: $BIN/kiosk-hub set-password $ADMIN)"
 fi
 
+# This machine's kiosk talks to the local hub and keeps its own files beside the hub's.
+KIOSK_CONF="$DATA/dev-kiosk.toml"
+cat > "$KIOSK_CONF" <<TOML
+# Written by scripts/dev-stack.sh on every run: the development kiosk and its local hub.
+[hub]
+url = "$HUB"
+
+[paths]
+data_dir = "$DATA/kiosk"
+TOML
+
 ENROLLED="$DATA/dev-kiosk-enrolled"
 if [[ ! -e "$ENROLLED" ]]; then
     if ! "$BIN/kiosk" enroll --help >/dev/null 2>&1; then
@@ -91,7 +102,7 @@ if [[ ! -e "$ENROLLED" ]]; then
         code="$(admin kiosks enroll --site "Local library" --place "This machine" \
             | sed -n 's/^Enrolment code: //p')"
         unset KIOSK_ADMIN_PASSWORD
-        if "$BIN/kiosk" enroll "$code" --hub "$HUB"; then
+        if "$BIN/kiosk" --config "$KIOSK_CONF" enroll "$code" --hub "$HUB"; then
             date -u +%FT%TZ > "$ENROLLED"
             echo "Kiosk: enrolled at \"Local library\", place \"This machine\"."
         else
@@ -100,4 +111,4 @@ if [[ ! -e "$ENROLLED" ]]; then
     fi
 fi
 
-exec "$BIN/kiosk" run "$@"
+exec "$BIN/kiosk" --config "$KIOSK_CONF" run "$@"

@@ -158,6 +158,7 @@ class KioskApp(App):
         }
         self.nav.bind(on_navigated=self._on_navigated)
         self.help = self._make_help()
+        self.session.hold = lambda: self.help.is_open
         self._screen_args.update({name: {"vm": self.help} for name in HELP_SCREENS})
         self.shell.follow(self.nav, ensure=self.ensure_screen)
         self._prebuild = Clock.schedule_interval(self._build_next_screen, 0)

@@ -174,3 +174,15 @@ def test_every_named_screen_exists():
     from kiosk.ui.screen_names import SCREEN_NAMES
 
     assert tuple(SCREENS) == SCREEN_NAMES
+
+
+def test_waiting_for_a_helper_holds_the_session(app, clock):
+    start(app)
+    app.session.hold = lambda: True
+    clock.advance(600)
+    app.session.tick()
+    assert app.session.active and app.nav.current == "home"
+    app.session.hold = lambda: False
+    clock.advance(90)
+    app.session.tick()
+    assert app.nav.current == "idle"

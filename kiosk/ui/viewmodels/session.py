@@ -40,11 +40,14 @@ class SessionVM(EventDispatcher):
         defaults: VisitorDefaultsLike,
         idle: IdlePolicy,
         now: Callable[[], float],
+        hold: Callable[[], bool] | None = None,
         **kwargs: object,
     ) -> None:
+        """``hold()`` True keeps the session from timing out (a visitor waiting for a helper)."""
         super().__init__(**kwargs)
         self._now = now
         self._idle = idle
+        self.hold = hold
         self.session = VisitorSession(defaults, started_at=now())
         self._mirror()
 
@@ -84,6 +87,10 @@ class SessionVM(EventDispatcher):
     def tick(self, *_: object) -> None:
         """Called from a Clock interval; moves to the warning and ends the session on time."""
         if not self.active:
+            return
+        if self.hold is not None and self.hold():
+            # Someone is coming to this visitor: waiting quietly is not leaving.
+            self._idle.touch(self._now())
             return
         state = self._idle.state(self._now())
         self.remaining = state.remaining
