@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub.api.v1.deps import SESSION_COOKIE
-from kiosk.hub.dashboard import auth, messages, texts
+from kiosk.hub.dashboard import auth, feed, messages, texts
 from kiosk.hub.services import events, fleet, requests, views
 from kiosk.hub.services.accounts import Principal
 
@@ -123,7 +124,7 @@ def queue_data(request: Request, who: Principal) -> dict[str, Any]:
         "lang": language(request),
         "texts": texts.for_language(language(request)),
         "need_types": list(NEED_TYPES),
-        "stream_url": "/api/v1/staff/events/stream",
+        "stream_url": f"{PREFIX}/events",
         "api": "/api/v1/staff",
         "login_url": f"{PREFIX}/login?why=expired",
     }
@@ -194,6 +195,21 @@ def build_router() -> APIRouter:
             can_on_behalf=who.role in ("staff", "admin"),
             can_edit_messages=who.role in ("staff", "admin"),
         )
+
+    @router.get("/events")
+    async def event_stream(request: Request) -> Response:
+        """The queue's live events (server-sent events), for the page's leader tab."""
+        who = await run_in_threadpool(auth.current, request)
+        if who is None:
+            return Response("Not logged in.", status_code=401, media_type="text/plain")
+        after: int | None = None
+        raw = request.query_params.get("after") or request.headers.get("last-event-id") or ""
+        if raw.isdigit() and len(raw) < 19:
+            after = int(raw)
+        token = request.cookies.get(SESSION_COOKIE, "")
+        body = feed.stream(auth.hub_of(request), who.site_ids, token, after)
+        headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 
     @router.get("/history")
     def history_page(request: Request) -> Response:

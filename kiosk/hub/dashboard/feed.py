@@ -1,0 +1,198 @@
+"""The dashboard's event stream: one reader of staff events per hub process, fanned out.
+
+Why: with one database read per open stream per event, 50 open dashboards meant 50 reads (and
+50 JSON encodings) of the same row for every change, and the p99 from a kiosk's request to the
+last dashboard was near two seconds on SQLite (see tests/bench/bench_dashboard.py). Here one
+task reads each new event once, encodes it once, and hands the text to every subscriber whose
+sites it concerns. The events table stays the truth: a stream that (re)connects first catches up
+from its own cursor with one read, then takes the shared feed, skipping what it already sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from starlette.concurrency import run_in_threadpool
+
+from kiosk.hub.context import Hub
+from kiosk.hub.errors import HubError
+from kiosk.hub.services import accounts, events, views
+
+log = logging.getLogger(__name__)
+
+# A subscriber this far behind is cut off; its browser reconnects and catches up from its cursor.
+QUEUE_LIMIT = 1000
+READ_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Item:
+    seq: int
+    type: str
+    site_id: int
+    other_site_id: int | None
+    json: str
+
+
+def _wire(rows: list) -> list[Item]:  # type: ignore[type-arg]
+    return [
+        Item(r.seq, r.type, r.site_id, r.other_site_id, views.staff_event(r).model_dump_json())
+        for r in rows
+    ]
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One open stream: its sites (None: every site) and the items waiting to be sent."""
+
+    site_ids: frozenset[int] | None
+    queue: asyncio.Queue[Item | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+
+    def wants(self, item: Item) -> bool:
+        if self.site_ids is None:
+            return True
+        return item.site_id in self.site_ids or item.other_site_id in self.site_ids
+
+
+class StaffFeed:
+    """Reads staff events once per hub process and offers them to every subscriber."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.subscribers: set[Subscriber] = set()
+        self.task: asyncio.Task[None] | None = None
+
+    def subscribe(self, site_ids: list[int] | None) -> Subscriber:
+        sub = Subscriber(None if site_ids is None else frozenset(site_ids))
+        self.subscribers.add(sub)
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._run(), name="dashboard-feed")
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self.subscribers.discard(sub)
+
+    def _read(self, after: int) -> tuple[list[Item], int]:
+        with self.hub.readers() as db:
+            rows, last = events.for_staff(db, None, after, limit=READ_LIMIT)
+            return _wire(rows), last
+
+    def _latest(self) -> int:
+        with self.hub.readers() as db:
+            return events.last_seq(db)
+
+    async def _run(self) -> None:
+        # Subscribed before the first read: a wake-up during any read leaves the flag set,
+        # so the next wait returns at once and nothing is slept through.
+        wake = self.hub.bus.subscribe(["all"])
+        keepalive = self.hub.settings.events.stream_keepalive_seconds
+        try:
+            cursor = await run_in_threadpool(self._latest)
+            while self.subscribers:
+                try:
+                    items, cursor = await run_in_threadpool(self._read, cursor)
+                except Exception:  # noqa: BLE001 - a busy database must not end every stream
+                    log.exception("dashboard feed read failed; retrying")
+                    await asyncio.sleep(1)
+                    continue
+                self._offer(items)
+                if len(items) < READ_LIMIT:
+                    await wake.wait(keepalive)
+        finally:
+            wake.close()
+
+    def _offer(self, items: list[Item]) -> None:
+        for item in items:
+            for sub in list(self.subscribers):
+                if not sub.wants(item):
+                    continue
+                try:
+                    sub.queue.put_nowait(item)
+                except asyncio.QueueFull:
+                    self.subscribers.discard(sub)
+                    with contextlib.suppress(asyncio.QueueEmpty):
+                        sub.queue.get_nowait()
+                    sub.queue.put_nowait(None)  # tells the stream to end
+
+
+def feed_of(hub: Hub) -> StaffFeed:
+    feed = getattr(hub, "_dashboard_feed", None)
+    if feed is None:
+        feed = StaffFeed(hub)
+        hub._dashboard_feed = feed  # type: ignore[attr-defined]
+    return feed
+
+
+def _alive(hub: Hub, token: str) -> bool:
+    """Is the session still valid? Checked without counting as use: watching is not using."""
+    with hub.readers() as db:
+        try:
+            accounts.authenticate(db, hub.settings.security, token, hub.clock(), None)
+        except HubError:
+            return False
+    return True
+
+
+_KEEPALIVE = Item(0, "keep-alive", 0, None, "")
+
+
+def _frame(item: Item) -> str:
+    return f"id: {item.seq}\nevent: {item.type}\ndata: {item.json}\n\n"
+
+
+async def stream(
+    hub: Hub, site_ids: list[int] | None, token: str, after: int | None
+) -> AsyncIterator[str]:
+    """Server-sent events for one dashboard: catch up from ``after``, then follow the feed.
+
+    Ends with an ``event: logged-out`` frame once the session has ended (logged out elsewhere,
+    idle, too old, account disabled); the page then goes to the login form.
+    """
+    feed = feed_of(hub)
+    sub = feed.subscribe(site_ids)
+    keepalive = hub.settings.events.stream_keepalive_seconds
+    try:
+        if after is None:
+            after = await run_in_threadpool(feed._latest)
+        yield f"retry: 1000\n: connected at {after}\n\n"
+        sent = after
+        while True:  # catch up with one read per page, bounded by the newest seq
+            rows, last = await run_in_threadpool(_catch_up, hub, site_ids, sent)
+            for caught in rows:
+                yield _frame(caught)
+            sent = last
+            if not rows or len(rows) < READ_LIMIT:
+                break
+        checked = time.monotonic()
+        while True:
+            item: Item | None
+            try:
+                item = await asyncio.wait_for(sub.queue.get(), keepalive)  # type: ignore[arg-type]
+            except TimeoutError:
+                item = _KEEPALIVE
+            if time.monotonic() - checked >= keepalive:
+                checked = time.monotonic()
+                if not await run_in_threadpool(_alive, hub, token):
+                    yield "event: logged-out\ndata: {}\n\n"
+                    return
+            if item is _KEEPALIVE:
+                yield ": keep-alive\n\n"
+                continue
+            if item is None:
+                return
+            if item.seq > sent:
+                sent = item.seq
+                yield _frame(item)
+    finally:
+        feed.unsubscribe(sub)
+
+
+def _catch_up(hub: Hub, site_ids: list[int] | None, after: int) -> tuple[list[Item], int]:
+    with hub.readers() as db:
+        rows, last = events.for_staff(db, site_ids, after, limit=READ_LIMIT)
+        return _wire(rows), last
