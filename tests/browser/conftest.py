@@ -55,7 +55,7 @@ def hub_settings(tmp: Path) -> Any:
         f"sqlite:///{tmp / 'hub.sqlite'}",
         server={"development": True},
         security={"cookie_secure": False, "login_max_failures": LOCK_AFTER},
-        events={"poll_interval_ms": 100},
+        events={"poll_interval_ms": 100, "stream_keepalive_seconds": 1},
     )
 
 
