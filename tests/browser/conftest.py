@@ -36,6 +36,7 @@ class LiveHub:
     other_site: int
     kiosk: str
     other_kiosk: str
+    hub: Any = None
     passwords: dict[str, str] = field(default_factory=dict)
 
     def ask(self, kiosk: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -74,7 +75,9 @@ def live_hub(tmp_path: Path) -> Iterator[LiveHub]:
         api.staff("anna", "staff", [site])
         api.staff("ville", "volunteer", [site])
         api.staff("kaisa", "staff", [other])
-        yield LiveHub(server.url, api, site, other, kiosk, other_kiosk, api.passwords)
+        yield LiveHub(
+            server.url, api, site, other, kiosk, other_kiosk, app.state.hub, api.passwords
+        )
 
 
 @pytest.fixture(scope="session")

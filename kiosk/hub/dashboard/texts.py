@@ -77,6 +77,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Ny hjälpbegäran: {place}",
         "en": "New request: {place}",
     },
+    "escalated_alert": {
+        "fi": "Odottanut liian kauan: {place}",
+        "sv": "Väntat för länge: {place}",
+        "en": "Waited too long: {place}",
+    },
+    "message_key": {"fi": "Tunnus", "sv": "Nyckel", "en": "Key"},
     "on_duty": {"fi": "Päivystän", "sv": "I tjänst", "en": "On duty"},
     "off_duty": {"fi": "En päivystä", "sv": "Inte i tjänst", "en": "Off duty"},
     "go_on_duty": {"fi": "Aloita päivystys", "sv": "Gå i tjänst", "en": "Go on duty"},

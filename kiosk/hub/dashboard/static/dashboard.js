@@ -211,11 +211,13 @@
     window.dashboardBeeps += 1;
   }
   const baseTitle = document.title;
-  function alertNew(item) {
+  function alertNew(item, escalated) {
     freshIds.add(item.id);
     setTimeout(() => { freshIds.delete(item.id); render(); }, 8000);
     const banner = $("alert");
-    banner.textContent = fmt(T.new_request, { place: item.place + " (" + item.site_name + ")" });
+    const place = { place: item.place + " (" + item.site_name + ")" };
+    banner.textContent = fmt(escalated ? T.escalated_alert : T.new_request, place);
+    banner.classList.toggle("urgent", Boolean(escalated));
     banner.hidden = false;
     banner.classList.remove("flash");
     void banner.offsetWidth; // restart the animation
@@ -235,7 +237,8 @@
     const item = Object.assign({}, ev.request, { _seq: ev.seq });
     upsert(item);
     if (!visible(items.get(item.id))) items.delete(item.id);
-    else if (ev.type === "created" || (ev.type === "moved" && item.state === "waiting") || ev.type === "escalated") alertNew(item);
+    else if (ev.type === "created" || (ev.type === "moved" && item.state === "waiting")) alertNew(item, false);
+    else if (ev.type === "escalated") alertNew(item, true);
     render();
   }
   const TYPES = ["created", "claimed", "released", "moved", "message", "escalated", "resolved", "cancelled", "expired", "duty"];
