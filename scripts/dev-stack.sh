@@ -52,7 +52,8 @@ if [[ -n "$created" ]]; then
     password="${created##*: }"
 fi
 
-hub serve >>"$DATA/hub.log" 2>&1 &
+# Started directly (not through the function) so that $! is the hub's own PID.
+"$BIN/kiosk-hub" --config "$OVERLAY" serve >>"$DATA/hub.log" 2>&1 &
 HUB_PID=$!
 # The kiosk replaces this shell (same PID): when it exits, stop the hub too.
 ( while kill -0 $$ 2>/dev/null; do sleep 1; done; kill "$HUB_PID" 2>/dev/null || true ) &
