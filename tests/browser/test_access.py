@@ -107,6 +107,18 @@ def test_logged_out_and_wrong_site_access_is_refused(live_hub: LiveHub, browser)
     context.close()
 
 
+def test_an_admin_sees_every_site(live_hub: LiveHub, browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, live_hub, "admin")
+    pasila = live_hub.ask(topic="Kela")
+    kallio = live_hub.ask(live_hub.other_kiosk, topic="OmaKanta")
+    for made in (pasila, kallio):
+        page.locator(f'.item[data-id="{made["id"]}"]').wait_for(timeout=2000)
+    expect(page.locator(".site h2")).to_have_text(["Kallio", "Pasila"])
+    context.close()
+
+
 def test_log_out_ends_the_session_on_the_server(live_hub: LiveHub, browser) -> None:
     context = browser.new_context()
     page = context.new_page()

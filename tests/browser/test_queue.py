@@ -92,9 +92,12 @@ def test_release_move_and_duty(live_hub: LiveHub, browser) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     log_in(page, live_hub, "anna")
     page.wait_for_selector("#live.on", timeout=5000)
+    page.uncheck("#sound")  # sound off: the banner still shows, no tone plays
     made = live_hub.ask(topic="OmaKanta")
     item = page.locator(f'.item[data-id="{made["id"]}"]')
     item.wait_for(timeout=2000)
+    assert page.locator("#alert").is_visible()
+    assert page.evaluate("window.dashboardBeeps") == 0
     item.locator("button.take").click()
     page.wait_for_selector(".item[data-state=claimed]", timeout=2000)
     item.locator("button.release").click()
