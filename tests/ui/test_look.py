@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from kivy.uix.scrollview import ScrollView
@@ -50,11 +51,21 @@ def visible_rect(widget):
     return (x, y, x2, y2) if x2 > x and y2 > y else None
 
 
+MARKUP = re.compile(r"\[/?(?:b|i|u|s|color|size|font|ref|anchor|sub|sup)(?:=[^\]]*)?\]")
+
+
 def broken_words(label):
-    """Words the layout split across two lines (Kivy breaks a word wider than the label)."""
+    """Words the layout split across two lines (Kivy breaks a word wider than the label).
+
+    A label that shortens on purpose (``shorten``, with an ellipsis: the address bar) is not
+    asked; markup tags are not words.
+    """
+    if label.shorten:
+        return []
+    text = MARKUP.sub("", label.text) if label.markup else label.text
     lines = [" ".join(w.text for w in line.words).strip() for line in label._label._cached_lines]
     line_words = {w for line in lines for w in line.split()}
-    return [w for w in label.text.split() if w not in line_words]
+    return [w for w in text.split() if w not in line_words]
 
 
 def fit_problems(root, window):

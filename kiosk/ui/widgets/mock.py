@@ -18,9 +18,9 @@ from kivy.properties import (
 )
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image as KivyImage
 from kivy.uix.widget import Widget
+from kivy.utils import escape_markup
 
 from kiosk.packs import models as m
 from kiosk.ui.i18n import N_
@@ -74,12 +74,16 @@ class MockGroupLabel(KLabel):
     pass
 
 
-class MockTable(GridLayout):
+class MockTable(BoxLayout):
+    pass
+
+
+class MockRow(BoxLayout):
     pass
 
 
 class MockCell(KLabel):
-    header = BooleanProperty(False)
+    """One "Header: value" line of a table row (the header part bold)."""
 
 
 class MockImage(KivyImage):
@@ -193,12 +197,15 @@ def _widgets_for(
             )
         ]
     if isinstance(c, m.Table):
-        table = MockTable(cols=len(c.header))
-        for cell in c.header:
-            table.add_widget(MockCell(text=t(cell), header=True))
+        table = MockTable()
+        headers = [t(h) for h in c.header]
         for row in c.rows:
-            for cell in row:
-                table.add_widget(MockCell(text=t(cell)))
+            box = MockRow()
+            for header, cell in zip(headers, row, strict=False):
+                box.add_widget(
+                    MockCell(text=f"[b]{escape_markup(header)}:[/b] {escape_markup(t(cell))}")
+                )
+            table.add_widget(box)
         return [table]
     if isinstance(c, m.Image):
         alt = "" if c.decorative or c.alt is None else t(c.alt)
