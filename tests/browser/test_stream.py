@@ -84,3 +84,25 @@ def test_the_stream_ends_when_the_session_ends(live_hub: LiveHub) -> None:
     assert r.status_code == 204
     frames = [reader.next(timeout=5), reader.next(timeout=5)]
     assert frames == [("logged-out", {}), ("closed", None)]
+
+
+def test_streams_joining_while_requests_arrive_miss_nothing(live_hub: LiveHub) -> None:
+    """Streams connect (from cursor 0) while requests keep arriving: every stream sees every
+    request exactly once, in order, whether it came through the catch-up or the shared feed."""
+    anna = live_hub.api.login("anna")
+    readers = []
+    made = []
+    for n in range(12):
+        made.append(live_hub.ask(topic=f"request {n}")["id"])
+        if n % 3 == 0:
+            reader = Reader(live_hub.url, anna, after=0)
+            reader.start()
+            readers.append(reader)
+    for reader in readers:
+        seen = []
+        for kind, request_id in reader.requests():
+            assert kind == "created"
+            seen.append(request_id)
+            if len(seen) == len(made):
+                break
+        assert seen == made

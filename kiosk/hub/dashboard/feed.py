@@ -66,12 +66,15 @@ class StaffFeed:
         self.hub = hub
         self.subscribers: set[Subscriber] = set()
         self.task: asyncio.Task[None] | None = None
+        # Set once the running reader has its first cursor (see ``stream`` for why it matters).
+        self.ready = asyncio.Event()
 
     def subscribe(self, site_ids: list[int] | None) -> Subscriber:
         sub = Subscriber(None if site_ids is None else frozenset(site_ids))
         self.subscribers.add(sub)
         if self.task is None or self.task.done():
-            self.task = asyncio.create_task(self._run(), name="dashboard-feed")
+            self.ready = asyncio.Event()
+            self.task = asyncio.create_task(self._run(self.ready), name="dashboard-feed")
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
@@ -86,14 +89,21 @@ class StaffFeed:
         with self.hub.readers() as db:
             return events.last_seq(db)
 
-    async def _run(self) -> None:
+    async def _run(self, ready: asyncio.Event) -> None:
         # Subscribed before the first read: a wake-up during any read leaves the flag set,
         # so the next wait returns at once and nothing is slept through.
         wake = self.hub.bus.subscribe(["all"])
         keepalive = self.hub.settings.events.stream_keepalive_seconds
         try:
-            cursor = await run_in_threadpool(self._latest)
-            while self.subscribers:
+            cursor = None
+            while cursor is None and self.subscribers:
+                try:
+                    cursor = await run_in_threadpool(self._latest)
+                except Exception:  # noqa: BLE001 - retry; the streams wait for ``ready``
+                    log.exception("dashboard feed could not start; retrying")
+                    await asyncio.sleep(1)
+            ready.set()
+            while self.subscribers and cursor is not None:
                 try:
                     items, cursor = await run_in_threadpool(self._read, cursor)
                 except Exception:  # noqa: BLE001 - a busy database must not end every stream
@@ -104,6 +114,7 @@ class StaffFeed:
                 if len(items) < READ_LIMIT:
                     await wake.wait(keepalive)
         finally:
+            ready.set()
             wake.close()
 
     def _offer(self, items: list[Item]) -> None:
@@ -157,6 +168,9 @@ async def stream(
     sub = feed.subscribe(site_ids)
     keepalive = hub.settings.events.stream_keepalive_seconds
     try:
+        # Why wait: the catch-up below must read at least up to where the shared reader
+        # started, or an event committed between the two would reach neither.
+        await feed.ready.wait()
         if after is None:
             after = await run_in_threadpool(feed._latest)
         yield f"retry: 1000\n: connected at {after}\n\n"
