@@ -14,7 +14,7 @@ LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 TEXTS: dict[str, dict[str, str]] = {
     "title": {
         "fi": "Digituki – apupyynnöt",
-        "sv": "Digistöd – hjälpbegäran",
+        "sv": "Digistöd – hjälpkö",
         "en": "Digital support – help queue",
     },
     "login_heading": {"fi": "Kirjaudu sisään", "sv": "Logga in", "en": "Log in"},
@@ -179,12 +179,12 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "history_heading": {
         "fi": "Tämän päivän apupyynnöt",
-        "sv": "Dagens hjälpbegäran",
+        "sv": "Dagens hjälpbegäranden",
         "en": "Today's requests",
     },
     "history_empty": {
         "fi": "Ei apupyyntöjä tänään.",
-        "sv": "Inga hjälpbegäran i dag.",
+        "sv": "Inga hjälpbegäranden i dag.",
         "en": "No requests today.",
     },
     "time": {"fi": "Aika", "sv": "Tid", "en": "Time"},
