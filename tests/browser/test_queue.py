@@ -45,7 +45,12 @@ def test_request_appears_live_is_taken_messaged_and_resolved(live_hub: LiveHub, 
     item = page.locator(f'.item[data-id="{made["id"]}"]')
     assert item.locator(".place").inner_text() == "2nd floor, by the newspapers"
     context = item.locator(".context").inner_text()
-    for part in ("kela-asumistuki › application", "Language: sv", "Large text 150 %", "Read aloud"):
+    for part in (
+        "kela-asumistuki › application",
+        "Language: Svenska",
+        "Large text 150 %",
+        "Read aloud",
+    ):
         assert part in context
     # The alert: a banner naming the place, and the sound played.
     assert page.locator("#alert").is_visible()

@@ -124,6 +124,7 @@ def queue_data(request: Request, who: Principal) -> dict[str, Any]:
         "lang": language(request),
         "texts": texts.for_language(language(request)),
         "need_types": list(NEED_TYPES),
+        "language_names": texts.VISITOR_LANGUAGES,
         "stream_url": f"{PREFIX}/events",
         "api": "/api/v1/staff",
         "login_url": f"{PREFIX}/login?why=expired",

@@ -10,6 +10,8 @@ from __future__ import annotations
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "fi"
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+# The visitor's language as shown to staff: kiosks also offer Northern Sámi.
+VISITOR_LANGUAGES = {**LANGUAGE_NAMES, "se": "Davvisámegiella"}
 
 TEXTS: dict[str, dict[str, str]] = {
     "title": {

@@ -50,7 +50,7 @@
     const parts = [];
     if (item.demo) parts.push(T.doing + ": " + item.demo + (item.step ? " › " + item.step : ""));
     if (item.stuck_seconds >= 60) parts.push(fmt(T.stuck, { m: Math.floor(item.stuck_seconds / 60) }));
-    parts.push(T.language + ": " + item.language);
+    parts.push(T.language + ": " + (data.language_names[item.language] || item.language));
     if (item.text_size > 100) parts.push(fmt(T.large_text, { size: item.text_size }));
     if (item.read_aloud) parts.push(T.read_aloud);
     return parts.join(" · ");
