@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -74,7 +75,7 @@ async def heartbeat(body: HeartbeatIn, request: Request, hub: HubDep) -> Heartbe
             changes = fleet.heartbeat_changes(kiosk, body.app_version, body.pack_versions)
             return out, kiosk.id, changes
 
-    out, kiosk_id, changes = await run_in_threadpool(read)
+    out, kiosk_id, changes = await to_thread.run_sync(read, limiter=hub.read_threads)
     if changes:
 
         def write() -> None:
@@ -136,9 +137,9 @@ async def create_request(
     if token is None:
         raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
     if hub.write_gate is None:
-        return await run_in_threadpool(_create, hub, token, body, key)
+        return await to_thread.run_sync(_create, hub, token, body, key, limiter=hub.write_threads)
     async with hub.write_gate:
-        return await run_in_threadpool(_create, hub, token, body, key)
+        return await to_thread.run_sync(_create, hub, token, body, key, limiter=hub.write_threads)
 
 
 def _create(hub: Hub, token: str, body: HelpRequestIn, key: str) -> Response:

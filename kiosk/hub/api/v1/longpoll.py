@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from starlette.concurrency import run_in_threadpool
+from anyio import to_thread
 
 from kiosk.hub.context import Hub
 
@@ -24,7 +24,7 @@ async def long_poll(hub: Hub, read: Read[T], wait: float) -> tuple[list[T], int]
     deadline = time.monotonic() + wait
     bus = hub.bus
     mark = bus.counter
-    events, last, keys = await run_in_threadpool(read)
+    events, last, keys = await to_thread.run_sync(read, limiter=hub.read_threads)
     if events or wait <= 0:
         return events, last
     sub = bus.subscribe(keys)
@@ -35,7 +35,7 @@ async def long_poll(hub: Hub, read: Read[T], wait: float) -> tuple[list[T], int]
                 if remaining <= 0 or not await sub.wait(remaining):
                     return events, last
             mark = bus.counter
-            events, last, _ = await run_in_threadpool(read)
+            events, last, _ = await to_thread.run_sync(read, limiter=hub.read_threads)
             if events:
                 return events, last
     finally:
