@@ -33,6 +33,14 @@ def make_app(window, clock):
     made = []
     hook = threading.excepthook
 
+    def forget_running_app():
+        # KV's `app` is a proxy that caches the first running app until that app's on_stop.
+        # One process makes many apps here: each new one must be the one KV rules see, even if
+        # an earlier test's app failed half-built and never stopped.
+        from kivy.lang.parser import global_idmap
+
+        object.__setattr__(global_idmap["app"], "_obj", None)
+
     def make(settings=None, **kwargs):
         from kiosk.services.card.fake import FakeCardReader
         from kiosk.services.speech_fake import FakeSpeech
@@ -41,18 +49,21 @@ def make_app(window, clock):
         # Fast fakes by default; tests/services and tests/card drive the real engines.
         kwargs.setdefault("speech", FakeSpeech())
         kwargs.setdefault("card_reader", FakeCardReader())
+        forget_running_app()
         app = KioskApp(settings or load_settings(), now=clock, **kwargs)
+        made.append(app)
         root = app.build()
         app.root = root
         window.add_widget(root)
-        made.append(app)
         frames(3)
         return app
 
     yield make
     for app in made:
-        app.dispatch("on_stop")
-        window.remove_widget(app.root)
+        if app.root is not None:
+            app.dispatch("on_stop")
+            window.remove_widget(app.root)
+    forget_running_app()
     ExceptionManager.handlers[:] = []
     threading.excepthook = hook
     window.size = (1280, 800)

@@ -184,7 +184,7 @@ def test_end_session_cancels_an_open_call(linked):
     assert app.nav.current == "welcome" and app.help.phase == "none"
 
 
-def test_idle_wipe_cancels_an_open_call(linked, clock):
+def test_an_open_call_holds_the_session_and_ending_it_cancels_the_call(linked, clock):
     app, link = linked
     call_from(app)
     status(app, "waiting", position=1)
@@ -193,6 +193,10 @@ def test_idle_wipe_cancels_an_open_call(linked, clock):
     for _ in range(3):
         app.session.tick()
         frames(1)
+    # Someone is coming: waiting quietly is not leaving, so no idle wipe.
+    assert app.session.active and link.cancels == 0
+    tap(find(app.root, "end_session"))
+    tap(find(app.root, "end_confirm"))
     assert link.cancels == 1 and app.nav.current == "welcome"
 
 
