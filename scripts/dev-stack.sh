@@ -72,6 +72,7 @@ PY
 done
 
 echo "Hub:   $HUB  (API docs: $HUB/api/v1/docs, log: $DATA/hub.log)"
+echo "Staff: $HUB/dashboard/  (the live helper queue; log in as the admin below)"
 if [[ -n "$password" ]]; then
     echo "Admin: $ADMIN / $password   (shown only now; new one: $BIN/kiosk-hub set-password $ADMIN)"
 else
