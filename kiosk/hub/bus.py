@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -38,9 +39,10 @@ class EventBus:
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
-        # Counts wake-ups (on the loop). A reader notes it before reading and compares after
-        # subscribing: a change means an event may have slipped in between, so read again.
-        self.counter = 0
+        # When each key was last woken (monotonic, on the loop). A reader notes the time before
+        # its first read and, once subscribed, asks woken_since(): an event for its keys may
+        # have slipped in between, so it reads again (once) instead of sleeping.
+        self._woken_at: dict[str, float] = {}
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -64,16 +66,22 @@ class EventBus:
         """Wake every waiter (they re-read the table and sleep again if nothing is new)."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._wake, list(self._waiters))
+            loop.call_soon_threadsafe(lambda: self._wake([*self._waiters, *self._woken_at]))
+
+    def woken_since(self, keys: Iterable[str], since: float) -> bool:
+        """True if any of ``keys`` was woken at or after monotonic time ``since``."""
+        return any(self._woken_at.get(key, -1.0) >= since for key in keys)
 
     def _wake(self, keys: list[str]) -> None:
-        self.counter += 1
+        now = time.monotonic()
+        for key in keys:
+            self._woken_at[key] = now
         for key in keys:
             for waiter in self._waiters.get(key, ()):
                 waiter.set()
 
     def subscribe(self, keys: Iterable[str]) -> Subscription:
-        """Wake-ups for ``keys`` from now on (see ``counter`` for the ones just before)."""
+        """Wake-ups for ``keys`` from now on (see :meth:`woken_since` for the ones just before)."""
         return Subscription(self, list(keys))
 
 

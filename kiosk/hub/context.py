@@ -36,9 +36,9 @@ class Hub:
     presence: Presence = field(default_factory=Presence)
     # Worker threads for the kiosks' frequent reads (long polls, heartbeats) and for creating
     # help requests, apart from the shared pool. Why: on 2 cores, more reading threads add no
-    # throughput, only GIL contention; few of them leave the CPU to the visitor's button and
+    # throughput, only GIL contention; a bounded number leaves the CPU to the visitor's button and
     # to staff actions, which must not queue behind 2,000 kiosks' polls.
-    read_threads: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(4))
+    read_threads: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(16))
     write_threads: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(2))
     # SQLite only: writing requests take turns on the event loop (see api/v1/deps.py).
     write_gate: asyncio.Lock | None = None

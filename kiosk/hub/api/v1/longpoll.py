@@ -18,25 +18,28 @@ async def long_poll(hub: Hub, read: Read[T], wait: float) -> tuple[list[T], int]
     """Return ``read()``'s events as soon as there are any, else nothing after ``wait`` seconds.
 
     ``read`` returns (events, cursor, wake-up keys) and runs in a worker thread. No wake-up is
-    lost: the bus counter is noted before each read, and a change seen after subscribing (an
-    event published while we read) means read again instead of sleeping.
+    lost: a key woken while the first read ran (before we could subscribe) means one more read.
+    After that we read only when woken: a read per event, never a busy loop.
     """
-    deadline = time.monotonic() + wait
     bus = hub.bus
-    mark = bus.counter
+    started = time.monotonic()
+    deadline = started + wait
     events, last, keys = await to_thread.run_sync(read, limiter=hub.read_threads)
     if events or wait <= 0:
         return events, last
     sub = bus.subscribe(keys)
     try:
+        woken = bus.woken_since(keys, started)
         while True:
-            if bus.counter == mark:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not await sub.wait(remaining):
+            if woken:
+                events, last, _ = await to_thread.run_sync(read, limiter=hub.read_threads)
+                if events:
                     return events, last
-            mark = bus.counter
-            events, last, _ = await to_thread.run_sync(read, limiter=hub.read_threads)
-            if events:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return events, last
+            woken = await sub.wait(remaining)
+            if not woken:
                 return events, last
     finally:
         sub.close()
