@@ -1,0 +1,84 @@
+"""The wake-up bus and the long-poll loop, without HTTP: no lost wake-ups, no busy re-reading."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+
+import anyio
+
+from kiosk.hub.api.v1.longpoll import long_poll
+from kiosk.hub.bus import EventBus
+
+
+def _hub() -> SimpleNamespace:
+    return SimpleNamespace(bus=EventBus(), read_threads=anyio.CapacityLimiter(2))
+
+
+def test_unrelated_events_do_not_make_a_waiter_reread() -> None:
+    hub = _hub()
+    reads = []
+
+    def read() -> tuple[list[str], int, list[str]]:
+        reads.append(1)
+        return [], 0, ["kiosk:1"]
+
+    async def main() -> tuple[list[str], int]:
+        hub.bus.bind(asyncio.get_running_loop())
+
+        async def noise() -> None:
+            for _ in range(50):
+                hub.bus.publish(["kiosk:2", "site:1", "all"])
+                await asyncio.sleep(0.005)
+
+        task = asyncio.create_task(noise())
+        result = await long_poll(hub, read, 0.5)  # type: ignore[arg-type]
+        await task
+        return result
+
+    assert asyncio.run(main()) == ([], 0)
+    assert len(reads) == 1
+
+
+def test_event_for_the_key_wakes_the_waiter_at_once() -> None:
+    hub = _hub()
+    box: list[str] = []
+
+    def read() -> tuple[list[str], int, list[str]]:
+        return list(box), len(box), ["kiosk:1"]
+
+    async def main() -> tuple[list[str], int, float]:
+        hub.bus.bind(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+
+        def commit() -> None:
+            box.append("claimed")
+            hub.bus.publish(["kiosk:1"])
+
+        loop.call_later(0.1, commit)
+        start = loop.time()
+        events, last = await long_poll(hub, read, 5)  # type: ignore[arg-type]
+        return events, last, loop.time() - start
+
+    events, last, took = asyncio.run(main())
+    assert (events, last) == (["claimed"], 1)
+    assert took < 1
+
+
+def test_wakeup_during_the_first_read_is_not_lost() -> None:
+    hub = _hub()
+    calls: list[int] = []
+
+    def read() -> tuple[list[str], int, list[str]]:
+        calls.append(1)
+        if len(calls) == 1:
+            # An event commits and is published while this first read is still running.
+            hub.bus.publish(["kiosk:1"])
+            return [], 0, ["kiosk:1"]
+        return ["claimed"], 1, ["kiosk:1"]
+
+    async def main() -> tuple[list[str], int]:
+        hub.bus.bind(asyncio.get_running_loop())
+        return await long_poll(hub, read, 5)  # type: ignore[arg-type]
+
+    assert asyncio.run(main()) == (["claimed"], 1)
