@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import anyio
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,12 +33,6 @@ class Hub:
     dummy_hash: str
     clock: Callable[[], datetime] = field(default=utc_now)
     presence: Presence = field(default_factory=Presence)
-    # Worker threads for the kiosks' frequent reads (long polls, heartbeats) and for creating
-    # help requests, apart from the shared pool. Why: on 2 cores, more reading threads add no
-    # throughput, only GIL contention; a bounded number leaves the CPU to the visitor's button and
-    # to staff actions, which must not queue behind 2,000 kiosks' polls.
-    read_threads: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(16))
-    write_threads: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(2))
     # SQLite only: writing requests take turns on the event loop (see api/v1/deps.py).
     write_gate: asyncio.Lock | None = None
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 from types import SimpleNamespace
 
-import anyio
-
 from kiosk.hub.api.v1.longpoll import long_poll
 from kiosk.hub.bus import EventBus
 
 
 def _hub() -> SimpleNamespace:
-    return SimpleNamespace(bus=EventBus(), read_threads=anyio.CapacityLimiter(2))
+    return SimpleNamespace(bus=EventBus())
 
 
 def test_unrelated_events_do_not_make_a_waiter_reread() -> None:

@@ -75,7 +75,7 @@ async def heartbeat(body: HeartbeatIn, request: Request, hub: HubDep) -> Heartbe
             changes = fleet.heartbeat_changes(kiosk, body.app_version, body.pack_versions)
             return out, kiosk.id, changes
 
-    out, kiosk_id, changes = await to_thread.run_sync(read, limiter=hub.read_threads)
+    out, kiosk_id, changes = await to_thread.run_sync(read)
     if changes:
 
         def write() -> None:
@@ -137,9 +137,9 @@ async def create_request(
     if token is None:
         raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
     if hub.write_gate is None:
-        return await to_thread.run_sync(_create, hub, token, body, key, limiter=hub.write_threads)
+        return await to_thread.run_sync(_create, hub, token, body, key)
     async with hub.write_gate:
-        return await to_thread.run_sync(_create, hub, token, body, key, limiter=hub.write_threads)
+        return await to_thread.run_sync(_create, hub, token, body, key)
 
 
 def _create(hub: Hub, token: str, body: HelpRequestIn, key: str) -> Response:

@@ -24,7 +24,7 @@ async def long_poll(hub: Hub, read: Read[T], wait: float) -> tuple[list[T], int]
     bus = hub.bus
     started = time.monotonic()
     deadline = started + wait
-    events, last, keys = await to_thread.run_sync(read, limiter=hub.read_threads)
+    events, last, keys = await to_thread.run_sync(read)
     if events or wait <= 0:
         return events, last
     sub = bus.subscribe(keys)
@@ -32,7 +32,7 @@ async def long_poll(hub: Hub, read: Read[T], wait: float) -> tuple[list[T], int]
         woken = bus.woken_since(keys, started)
         while True:
             if woken:
-                events, last, _ = await to_thread.run_sync(read, limiter=hub.read_threads)
+                events, last, _ = await to_thread.run_sync(read)
                 if events:
                     return events, last
             remaining = deadline - time.monotonic()
