@@ -494,6 +494,10 @@ def _hub_cmd(overlay: Path, port: int) -> list[str]:
     ]
 
 
+def _step(text: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
 def _ms(x: float) -> str:
     return f"{x * 1000:.1f} ms"
 
@@ -529,6 +533,7 @@ def main() -> None:
     data.mkdir()
     overlay = _overlay(data, f"sqlite:///{data / 'hub.sqlite'}")
     settings = load_hub_settings([overlay])
+    _step("seeding 2,000 kiosks (SQLite)")
     tokens, staff_name, staff_pw, _ = _seed(settings)
     load_tokens, probes = tokens[PROBES:], tokens[:PROBES]
     port = _free_port()
@@ -536,11 +541,17 @@ def main() -> None:
     with _process(bare_cmd, env, bare_url, "/"):
         with _process(_hub_cmd(overlay, port), _hub_env(data), url, f"{API}/openapi.json"):
             staff = _staff_token(url, staff_name, staff_pw)
+            _step("starting the kiosk load")
             with _kiosk_load([url], load_tokens) as load:
+                _step("floor")
                 bare = _rtt(bare_url, "/")
+                _step("button -> staff")
                 calls, button = _button_to_staff(url, staff, probes)
+                _step("claim -> kiosk")
                 claims, missed = _claim_to_kiosk([url], staff, probes, CLAIM_SAMPLES)
+                _step("rate, SQLite")
                 figures["rate_sqlite"] = _rate([url], tokens)
+                _step("stopping the kiosk load")
             figures["rate_bare"] = _rate([bare_url], tokens, path="/")
     floor = statistics.median(bare)
     print(
