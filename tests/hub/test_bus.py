@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 from kiosk.hub.api.v1.longpoll import long_poll
 from kiosk.hub.bus import EventBus
+
+
+def run(coro):  # noqa: ANN001, ANN201
+    """Run ``coro`` on a fresh event loop in its own thread: a session-wide sync Playwright (the
+    browser tests) keeps a loop marked running in the main thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _hub() -> SimpleNamespace:
@@ -34,7 +42,7 @@ def test_unrelated_events_do_not_make_a_waiter_reread() -> None:
         await task
         return result
 
-    assert asyncio.run(main()) == ([], 0)
+    assert run(main()) == ([], 0)
     assert len(reads) == 1
 
 
@@ -58,7 +66,7 @@ def test_event_for_the_key_wakes_the_waiter_at_once() -> None:
         events, last = await long_poll(hub, read, 5)  # type: ignore[arg-type]
         return events, last, loop.time() - start
 
-    events, last, took = asyncio.run(main())
+    events, last, took = run(main())
     assert (events, last) == (["claimed"], 1)
     assert took < 1
 
@@ -79,4 +87,4 @@ def test_wakeup_during_the_first_read_is_not_lost() -> None:
         hub.bus.bind(asyncio.get_running_loop())
         return await long_poll(hub, read, 5)  # type: ignore[arg-type]
 
-    assert asyncio.run(main()) == (["claimed"], 1)
+    assert run(main()) == (["claimed"], 1)
