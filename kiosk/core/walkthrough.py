@@ -10,11 +10,13 @@ Help grows with wrong tries on the same step: 1 — a gentle hint; 2 — a stron
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from kiosk.core.events import EventChannel
 from kiosk.packs.actions import check_typed
-from kiosk.packs.models import Demo, Step
+
+if TYPE_CHECKING:  # annotations only: the kiosk's first frame must not wait for pydantic
+    from kiosk.packs.models import Demo, Step
 
 #: Wrong tries after which each kind of help appears.
 HINT_AFTER = 1

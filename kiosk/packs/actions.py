@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import string
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from kiosk.packs.models import Action
+if TYPE_CHECKING:  # only for annotations: the kiosk imports this before the models are needed
+    from kiosk.packs.models import Action
 
 #: Every character the kiosk's on-screen keyboard can type.
 KEYBOARD = frozenset(string.ascii_letters + "åäöÅÄÖ" + string.digits + " .,-@/:'?!()+€%_")

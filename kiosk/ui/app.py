@@ -23,8 +23,7 @@ from kiosk.config import PROJECT_ROOT, Settings
 from kiosk.core.errors import KioskError
 from kiosk.core.events import EventChannel
 from kiosk.core.idle import IdlePolicy
-from kiosk.services.card.service import create_card_reader
-from kiosk.services.speech import make_speech
+from kiosk.services.card.service import UnavailableCardReader
 from kiosk.ui.i18n import Translator
 from kiosk.ui.theme import Theme
 from kiosk.ui.viewmodels.card import CardVM
@@ -32,7 +31,7 @@ from kiosk.ui.viewmodels.catalogue import CatalogueVM, pack_folders
 from kiosk.ui.viewmodels.help import HELP_SCREENS, HelpVM, follow_help
 from kiosk.ui.viewmodels.navigation import NavigationVM
 from kiosk.ui.viewmodels.player import PlayerVM
-from kiosk.ui.viewmodels.readaloud import ReadAloudVM, screen_text
+from kiosk.ui.viewmodels.readaloud import NoSpeechYet, ReadAloudVM, screen_text
 from kiosk.ui.viewmodels.session import SessionVM
 from kiosk.ui.watchdog import Watchdog
 from kiosk.ui.widgets.shell import KioskShell
@@ -141,8 +140,11 @@ class KioskApp(App):
             on_ended=self._on_session_ended,
         )
         self.watchdog = Watchdog()
-        self.read_aloud = ReadAloudVM(self._speech or make_speech(s), self.session)
-        self.card = CardVM(self._card_reader or create_card_reader(s))
+        # The real speech and card services start after the first frame (see _start_services).
+        self.read_aloud = ReadAloudVM(self._speech or NoSpeechYet(), self.session)
+        self.card = CardVM(
+            self._card_reader or UnavailableCardReader("the card reader is starting")
+        )
         self.card.bind(on_inserted=self._on_card_inserted, on_removed=self._on_card_removed)
         self.help_context = self._help_context
         self.shell = KioskShell(nav=self.nav, session=self.session)
@@ -220,8 +222,20 @@ class KioskApp(App):
     def on_start(self) -> None:
         # Read the packs once the first frame is out; the worker hands them back to this thread.
         Clock.schedule_once(lambda _dt: self.catalogue.load_in_background(), 0)
-        Clock.schedule_once(lambda _dt: self.card.start(), 0)
+        Clock.schedule_once(self._start_services, 0)
         Clock.schedule_once(lambda _dt: self.watchdog.start(), 0)
+
+    def _start_services(self, _dt: float = 0) -> None:
+        """Build the speech and card services (unless tests gave fakes) and start the reader."""
+        if self._speech is None:
+            from kiosk.services.speech import make_speech
+
+            self.read_aloud.attach(make_speech(self.settings))
+        if self._card_reader is None:
+            from kiosk.services.card.service import create_card_reader
+
+            self.card.attach(create_card_reader(self.settings))
+        self.card.start()
 
     def on_stop(self) -> None:
         if self.link is not None:

@@ -29,6 +29,12 @@ class CardVM(EventDispatcher):
         self.available = reader.is_available()
         self.status = reader.status()
 
+    def attach(self, reader) -> None:  # noqa: ANN001
+        """Use ``reader`` from now on (the real service, built once the first frame is out)."""
+        self.reader = reader
+        self.available = reader.is_available()
+        self.status = reader.status()
+
     def start(self) -> None:
         try:
             self.reader.start(lambda event: Clock.schedule_once(lambda _dt: self.handle(event)))

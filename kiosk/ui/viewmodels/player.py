@@ -9,6 +9,7 @@ Kivy's Clock, so the UI thread never sleeps.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
@@ -22,9 +23,19 @@ from kivy.properties import (
 
 from kiosk.core.events import EventChannel
 from kiosk.core.walkthrough import Attempt, Walkthrough
-from kiosk.packs import models as m
 from kiosk.packs.actions import show_me_value
 from kiosk.ui.i18n import N_
+
+if TYPE_CHECKING:
+    from kiosk.packs import models as m
+
+
+def _models():  # noqa: ANN202
+    # The pack models (pydantic) load with the packs, after the first frame, not at start-up.
+    from kiosk.packs import models
+
+    return models
+
 
 #: Seconds between the characters "Show me" types, and before it touches the target.
 SHOW_ME_CHAR_SECONDS = 0.35
@@ -115,6 +126,7 @@ class PlayerVM(EventDispatcher):
         if self.walk is None or self.showing:
             return
         component = self.walk.step.screen.find(component_id)
+        m = _models()
         if isinstance(component, m.TextField | m.NumberField):
             if component_id == self.walk.step.target:
                 self._open_typing(component)
@@ -268,7 +280,7 @@ class PlayerVM(EventDispatcher):
         assert self.walk is not None
         self.typing_component = component.id
         self.field_label = component.label.get(self.walk.language)
-        self.field_mode = "number" if isinstance(component, m.NumberField) else "text"
+        self.field_mode = "number" if isinstance(component, _models().NumberField) else "text"
         self.masked = bool(getattr(component, "masked", False))
         self.typed_text = self.typed.get(component.id, "")
         self.typing_error = ""

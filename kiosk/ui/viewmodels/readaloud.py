@@ -15,6 +15,25 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 
+class NoSpeechYet:
+    """Stands in for the speech service until it is built after the first frame."""
+
+    def is_available(self, lang: str) -> bool:
+        return False
+
+    def unavailable_reason(self, lang: str) -> str:
+        return "speech is starting"
+
+    def speak(self, *_args: object, **_kwargs: object) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 class ReadAloudVM(EventDispatcher):
     available = BooleanProperty(False)
     reason = StringProperty("")
@@ -24,6 +43,11 @@ class ReadAloudVM(EventDispatcher):
         self.speech = speech
         self.session = session
         session.bind(language=self._check, read_aloud=self._on_switch)
+        self._check()
+
+    def attach(self, speech) -> None:  # noqa: ANN001
+        """Use ``speech`` from now on (the real service, built once the first frame is out)."""
+        self.speech = speech
         self._check()
 
     def _check(self, *_: object) -> None:
