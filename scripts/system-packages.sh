@@ -6,6 +6,8 @@
 set -euo pipefail
 
 RUN_PKGS=(
+  # a virtual environment and what pip compiles (pyscard) need these on a fresh Debian
+  python3-venv python3-dev build-essential
   # Kivy's window through Mesa EGL/GL (works on KMS/DRM, X11 and offscreen)
   libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 libgbm1 libmtdev1 libdrm2 libudev1
   libx11-6 libxext6 libxrender1 libxcursor1 libxi6 libxrandr2 libxss1 libxfixes3
@@ -42,4 +44,4 @@ else
 fi
 export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -qq
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+"${SUDO[@]}" apt-get install -y -qq "${missing[@]}"
