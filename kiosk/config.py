@@ -37,7 +37,7 @@ class _Section(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     """A settings section: unknown keys are errors; values are never coerced between types."""
 
 
-class DisplaySettings(_Section):
+class DisplaySettings(_Section, frozen=True):
     fullscreen: bool
     window_size: Annotated[list[int], Meta(min_length=2, max_length=2)]
     kiosk_mode: bool
@@ -49,7 +49,7 @@ class DisplaySettings(_Section):
             raise ValueError("window_size must be [width, height] within 320x240 .. 7680x4320")
 
 
-class VisitorDefaults(_Section):
+class VisitorDefaults(_Section, frozen=True):
     languages: Annotated[list[Language], Meta(min_length=1)]
     default_language: Language
     text_size: TextSize
@@ -63,14 +63,14 @@ class VisitorDefaults(_Section):
             raise ValueError("default_language must be one of languages")
 
 
-class SessionSettings(_Section):
+class SessionSettings(_Section, frozen=True):
     idle_seconds: Annotated[int, Meta(ge=30, le=3600)]
     warning_seconds: Annotated[int, Meta(ge=20, le=300)]
     out_of_order_seconds: Annotated[int, Meta(ge=5, le=300)]
     attract_seconds: Annotated[int, Meta(ge=2, le=30)]
 
 
-class PathSettings(_Section):
+class PathSettings(_Section, frozen=True):
     data_dir: str
 
     def resolved_data_dir(self) -> Path:
@@ -82,12 +82,12 @@ class PathSettings(_Section):
         return Path.home() / ".local" / "state" / "kiosk"
 
 
-class ContentSettings(_Section):
+class ContentSettings(_Section, frozen=True):
     bundled_packs: bool
     pack_dirs: list[str]
 
 
-class SpeechSettings(_Section):
+class SpeechSettings(_Section, frozen=True):
     voices: dict[str, str]
     words_per_minute: Annotated[int, Meta(ge=80, le=300)]
     rate_factors: dict[SpeechRate, float]
@@ -103,7 +103,7 @@ class SpeechSettings(_Section):
             raise ValueError("each rate factor must be between 0.3 and 3.0")
 
 
-class HubSettings(_Section):
+class HubSettings(_Section, frozen=True):
     """The link to the helper hub (kiosk/services/hublink; docs/helper-link.md)."""
 
     url: str
@@ -126,7 +126,7 @@ CardEventName = Literal["inserted", "removed", "reader_added", "reader_removed"]
 CardKindName = Literal["id_card", "bank_card", "staff_card", "unknown"]
 
 
-class CardCommandHook(_Section):
+class CardCommandHook(_Section, frozen=True):
     """Run ``argv`` (no shell) on the listed events for the listed kinds ([] = every kind)."""
 
     events: Annotated[list[CardEventName], Meta(min_length=1)]
@@ -134,7 +134,7 @@ class CardCommandHook(_Section):
     argv: Annotated[list[str], Meta(min_length=1)]
 
 
-class CardPythonHook(_Section):
+class CardPythonHook(_Section, frozen=True):
     """Call ``entry_point`` ("package.module:function") with the event."""
 
     events: Annotated[list[CardEventName], Meta(min_length=1)]
@@ -142,7 +142,7 @@ class CardPythonHook(_Section):
     entry_point: Annotated[str, Meta(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")]
 
 
-class CardSettings(_Section):
+class CardSettings(_Section, frozen=True):
     enabled: bool
     end_session_on_removal: bool
     atr_table: str
@@ -154,7 +154,7 @@ class CardSettings(_Section):
     python_hooks: list[CardPythonHook]
 
 
-class Settings(_Section):
+class Settings(_Section, frozen=True):
     """All kiosk settings. Build with :func:`load_settings`, never by hand outside tests."""
 
     display: DisplaySettings

@@ -78,7 +78,7 @@ class VisitorSession:
             raise ValueError(f"speech rate must be one of {SPEECH_RATES}")
         if name == "volume" and not (isinstance(value, int) and 0 <= value <= 100):
             raise ValueError("volume must be 0-100")
-        self.prefs = replace(self.prefs, **{name: value})
+        self.prefs = replace(self.prefs, **{name: value})  # type: ignore[arg-type]  # checked above
 
     def wipe(self, now: float) -> VisitorSession:
         """Clear every trace of this visitor and return a fresh session on the defaults."""

@@ -94,13 +94,19 @@ def main() -> None:
     p95 = ms[int(len(ms) * 0.95) - 1]
     floor = statistics.median(idle_frames) * 1000
     print(f"step changes measured: {len(ms)} in {len(app.catalogue.result.demos)} demos")
-    print(f"completing action -> next step drawn: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
-          f"max {ms[-1]:.1f} ms (goal p95 < 100 ms)")
-    print(f"longest frame during a change: max {max(worst_frames) * 1000:.1f} ms, "
-          f"p95 {sorted(worst_frames)[int(len(worst_frames) * 0.95) - 1] * 1000:.1f} ms "
-          f"(goal: none over 50 ms)")
-    print(f"floor: a full redraw of an unchanged window {floor:.1f} ms; "
-          f"p50 change = {p50 / floor:.1f}x the floor")
+    print(
+        f"completing action -> next step drawn: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+        f"max {ms[-1]:.1f} ms (goal p95 < 100 ms)"
+    )
+    print(
+        f"longest frame during a change: max {max(worst_frames) * 1000:.1f} ms, "
+        f"p95 {sorted(worst_frames)[int(len(worst_frames) * 0.95) - 1] * 1000:.1f} ms "
+        f"(goal: none over 50 ms)"
+    )
+    print(
+        f"floor: a full redraw of an unchanged window {floor:.1f} ms; "
+        f"p50 change = {p50 / floor:.1f}x the floor"
+    )
 
 
 if __name__ == "__main__":
