@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +21,7 @@ import msgspec
 from msgspec import Meta
 
 from kiosk.core.errors import ConfigError
+from kiosk.core.settings_io import owner, read_layers
 from kiosk.core.tomlpos import describe_msgspec_error, find_line
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -167,51 +167,6 @@ class Settings(_Section, frozen=True):
     card: CardSettings
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            str(path), "(file)", "file not found; check the path given to --config"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), "(file)", f"cannot be read: {exc}") from exc
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # Python 3.11 keeps the position only in the message: "... (at line 2, column 16)".
-        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        line = int(found.group(1)) if found else None
-        raise ConfigError(str(path), "(syntax)", f"not valid TOML: {exc}", line) from exc
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Overlay ``over`` on ``base`` one level of tables deep (sections, then keys)."""
-    merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    return merged
-
-
-def _owner(loc: tuple[Any, ...], layers: list[tuple[Path, dict[str, Any]]]) -> Path:
-    """The last file (site file first) that sets the key at ``loc``; else the defaults file."""
-    for path, data in reversed(layers):
-        node: Any = data
-        for part in loc:
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                node = node[part]
-            else:
-                break
-        else:
-            return path
-    return layers[0][0]
-
-
 def load_settings(
     overlays: list[Path] | None = None,
     *,
@@ -222,18 +177,12 @@ def load_settings(
 
     Raises :class:`ConfigError` for the first problem found, naming the file that set the key.
     """
-    layers = [(defaults, _read_toml(defaults))]
-    layers += [(Path(p), _read_toml(Path(p))) for p in overlays or []]
-    if extra:
-        layers.append((Path("(command line)"), extra))
-    merged: dict[str, Any] = {}
-    for _, data in layers:
-        merged = _merge(merged, data)
+    layers, merged = read_layers(defaults, overlays, extra)
     try:
         # TOML has real integers: an int is accepted where a float is wanted, nothing else.
         return msgspec.convert(merged, Settings, strict=True)
     except msgspec.ValidationError as exc:
         loc, problem = describe_msgspec_error(str(exc), Settings, merged)
-        path = _owner(loc, layers)
+        path = owner(loc, layers)
         key = ".".join(str(p) for p in loc if not isinstance(p, int)) or "(top level)"
         raise ConfigError(str(path), key, problem, find_line(path, loc)) from None

@@ -14,8 +14,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from kiosk.config import PROJECT_ROOT, _merge, _owner, _read_toml
+from kiosk.config import PROJECT_ROOT
 from kiosk.core.errors import ConfigError
+from kiosk.core.settings_io import owner, read_layers
 from kiosk.core.tomlpos import describe_error, find_line
 
 HUB_DEFAULTS_FILE = PROJECT_ROOT / "kiosk_config" / "hub.toml"
@@ -125,19 +126,13 @@ def load_hub_settings(
 
     Raises :class:`ConfigError` for the first problem, naming the file that set the key.
     """
-    layers = [(defaults, _read_toml(defaults))]
-    layers += [(Path(p), _read_toml(Path(p))) for p in overlays or []]
-    if extra:
-        layers.append((Path("(command line)"), extra))
-    merged: dict[str, Any] = {}
-    for _, data in layers:
-        merged = _merge(merged, data)
+    layers, merged = read_layers(defaults, overlays, extra)
     try:
         settings = HubSettings.model_validate(merged)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        path = _owner(loc, layers)
+        path = owner(loc, layers)
         key = ".".join(str(p) for p in loc if not isinstance(p, int)) or "(top level)"
         problem = describe_error(dict(err)).replace(
             "kiosk_config/kiosk.toml", "kiosk_config/hub.toml"
@@ -146,7 +141,7 @@ def load_hub_settings(
     refused = insecure_setting(settings)
     if refused:
         loc, problem = refused
-        path = _owner(loc, layers)
+        path = owner(loc, layers)
         raise ConfigError(str(path), ".".join(loc), problem, find_line(path, loc))
     return settings
 

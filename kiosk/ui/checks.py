@@ -18,7 +18,6 @@ import os
 os.environ['KIVY_NO_ARGS'] = '1'
 os.environ.setdefault('KIVY_NO_CONSOLELOG', '1')
 from kivy.core.window import Window
-from kivy.core.text import LabelBase
 print(Window.__class__.__name__, Window.size[0], Window.size[1])
 """
 #: Letters a Finnish, Swedish or Sámi text needs; the font must draw each of them.
