@@ -154,6 +154,39 @@ class CardSettings(_Section, frozen=True):
     python_hooks: list[CardPythonHook]
 
 
+class RealService(_Section, frozen=True):
+    """A real e-service the helper may open in assisted mode: its name on the button and URL."""
+
+    name: Annotated[str, Meta(min_length=1, max_length=60)]
+    url: Annotated[str, Meta(pattern=r"^https?://[^\s/]+", max_length=500)]
+
+
+class AssistSettings(_Section, frozen=True):
+    """Assisted mode: staff at the kiosk (docs/assisted.md)."""
+
+    idle_exit_seconds: Annotated[int, Meta(ge=30, le=3600)]
+    login_timeout_seconds: Annotated[int, Meta(ge=15, le=600)]
+    long_press_seconds: Annotated[float, Meta(ge=1, le=10)]
+    corner_px: Annotated[int, Meta(ge=48, le=400)]
+    emergency_code_hash: str
+    emergency_max_attempts: Annotated[int, Meta(ge=1, le=20)]
+    emergency_lock_minutes: Annotated[int, Meta(ge=1, le=1440)]
+    service_areas: Annotated[
+        list[Annotated[str, Meta(min_length=1, max_length=60)]], Meta(min_length=1)
+    ]
+    real_services: list[RealService]
+    browser_command: Annotated[list[str], Meta(min_length=1)]
+
+    def __post_init__(self) -> None:
+        if self.emergency_code_hash and not self.emergency_code_hash.startswith("$argon2id$"):
+            raise ValueError(
+                "emergency_code_hash must be an argon2id hash from `kiosk assist hash-code` "
+                "(it starts with $argon2id$), or empty"
+            )
+        if not any("{url}" in arg for arg in self.browser_command):
+            raise ValueError('browser_command must contain "{url}" in one of its arguments')
+
+
 class Settings(_Section, frozen=True):
     """All kiosk settings. Build with :func:`load_settings`, never by hand outside tests."""
 
@@ -165,6 +198,7 @@ class Settings(_Section, frozen=True):
     speech: SpeechSettings
     hub: HubSettings
     card: CardSettings
+    assist: AssistSettings
 
 
 def load_settings(
