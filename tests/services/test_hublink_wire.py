@@ -10,6 +10,7 @@ import typing
 import msgspec
 import pytest
 
+from kiosk.protocol import assist as assist_contract
 from kiosk.protocol import kiosk as contract
 from kiosk.services.hublink import wire
 from kiosk.services.hublink.outbox import CONTEXT_FIELDS
@@ -21,6 +22,8 @@ MIRRORS = [
     (wire.KioskRequestOut, contract.KioskRequestOut),
     (wire.KioskEventOut, contract.KioskEventOut),
     (wire.KioskEventsOut, contract.KioskEventsOut),
+    (wire.AssistUnlockOut, assist_contract.AssistUnlockOut),
+    (wire.AssistActionOut, assist_contract.AssistActionOut),
 ]
 
 

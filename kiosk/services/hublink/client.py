@@ -31,11 +31,13 @@ class TokenRefused(KioskError):
 
 
 class HubRefused(KioskError):
-    """The hub answered 4xx (other than 401): ``status`` and the hub's ``detail``."""
+    """The hub answered 4xx (other than 401): ``status``, the hub's ``detail``, and for 429 the
+    seconds of its ``Retry-After`` header (None when absent)."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, retry_after: int | None = None) -> None:
         super().__init__(detail)
         self.status = status
+        self.retry_after = retry_after
 
 
 class HubClient:
@@ -88,6 +90,33 @@ class HubClient:
     def cancel_request(self, request_id: int) -> wire.KioskRequestOut:
         return self._call("POST", f"/kiosk/requests/{request_id}/cancel", wire.KioskRequestOut)
 
+    # -- assisted mode (kiosk.protocol.assist) -----------------------------------------------
+    def assist_unlock(self, body: dict[str, Any]) -> wire.AssistUnlockOut:
+        """Switch in a helper. A wrong PIN, number, card or code is a 401, which arrives here
+        as :class:`TokenRefused` (the hub answers a revoked kiosk token the same way)."""
+        return self._call("POST", "/kiosk/assist/unlock", wire.AssistUnlockOut, json=body)
+
+    def assist_action(self, key: str, body: dict[str, Any]) -> wire.AssistActionOut:
+        """Audit one action with its idempotency key (a retry replays the first answer)."""
+        return self._call(
+            "POST",
+            "/kiosk/assist/actions",
+            wire.AssistActionOut,
+            json=body,
+            headers={"Idempotency-Key": key},
+        )
+
+    def assist_claim(self, request_id: int, assist_id: int) -> None:
+        self._call(
+            "POST",
+            f"/kiosk/assist/requests/{request_id}/claim",
+            None,
+            json={"assist_id": assist_id},
+        )
+
+    def assist_resolve(self, request_id: int, body: dict[str, Any]) -> None:
+        self._call("POST", f"/kiosk/assist/requests/{request_id}/resolve", None, json=body)
+
     def events(self, after: int, wait: float) -> wire.KioskEventsOut:
         """Long poll: held by the hub up to ``wait`` s, so the read timeout allows for that."""
         timeout = self._httpx.Timeout(self.timeout, read=wait + self.timeout)
@@ -100,7 +129,7 @@ class HubClient:
         )
 
     # -- one place for every failure ----------------------------------------------------------
-    def _call(self, method: str, path: str, kind: type[Any], **kwargs: Any) -> Any:
+    def _call(self, method: str, path: str, kind: type[Any] | None, **kwargs: Any) -> Any:
         try:
             answer = self._http.request(method, path, **kwargs)
         except self._httpx.HTTPError as exc:
@@ -114,11 +143,18 @@ class HubClient:
                 detail=_detail(answer.content),
             )
         if 400 <= answer.status_code < 500:
-            raise HubRefused(answer.status_code, _detail(answer.content))
+            retry = answer.headers.get("Retry-After", "")
+            raise HubRefused(
+                answer.status_code,
+                _detail(answer.content),
+                retry_after=int(retry) if retry.isdigit() else None,
+            )
         if answer.status_code >= 300:
             raise HubUnreachable(
                 f"The helper hub answered {answer.status_code}.", detail=_detail(answer.content)
             )
+        if kind is None:
+            return None  # the answer's body is not needed (claim, resolve)
         try:
             return wire.decode(answer.content, kind)
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:

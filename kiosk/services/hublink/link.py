@@ -5,6 +5,8 @@
   jittered exponential backoff while the hub is unreachable, sends cancels, expires requests
   that grew too old to send, sends a heartbeat every ``heartbeat_seconds``, and refreshes the
   open request's place in the queue while the visitor waits.
+- The sender also delivers the assisted mode's audit actions (actions.py), oldest first, each
+  exactly once by its idempotency key, however long the hub was away.
 - The **events** thread long-polls ``GET /kiosk/events`` and reconnects by itself with backoff;
   a claim, a staff message or an expiry reaches the screen within about a second.
 
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk.services.hublink.actions import ActionQueue
 from kiosk.services.hublink.backoff import Backoff
 from kiosk.services.hublink.client import HubClient, HubRefused, HubUnreachable, TokenRefused
 from kiosk.services.hublink.outbox import Outbox, OutboxItem, new_key
@@ -91,6 +94,7 @@ class HubLink:
         self._heartbeat_failures = 0
         self._next_refresh = 0.0
         self._refresh_now = threading.Event()
+        self._actions: ActionQueue | None = None  # the sender thread's own
         self.delivered = 0  # deliveries this run (for tests and benchmarks)
 
     # -- the UI's side: queue work, never wait ------------------------------------------------
@@ -123,6 +127,16 @@ class HubLink:
         """Cancel the open request, if any (also when the session ends)."""
         self._jobs.put(("cancel", None))
         self._wake.set()
+
+    def record_action(self, key: str, body: dict[str, Any]) -> None:
+        """Queue an assisted-mode audit action (``AssistActionIn`` fields) under ``key``: stored
+        on disk by the sender, then delivered exactly once. Returns at once."""
+        self._jobs.put(("action", (key, dict(body))))
+        self._wake.set()
+
+    def new_client(self) -> Any:
+        """A client of this hub with this kiosk's token, for one thread's direct calls."""
+        return self._client_factory(self.url, self._token, timeout=self.t.request_timeout_seconds)
 
     @property
     def status(self) -> HelpStatus:
@@ -157,20 +171,35 @@ class HubLink:
     # -- the sender thread --------------------------------------------------------------------
     def _sender(self) -> None:
         outbox = Outbox.open(self.outbox_path)
-        client = self._client_factory(self.url, self._token, timeout=self.t.request_timeout_seconds)
+        self._actions = ActionQueue.open(self.outbox_path)
+        client = self.new_client()
         try:
             self._resume(outbox, client)
             while not self._stopping.is_set():
                 self._sender_round(outbox, client)
                 self._nap(outbox)
         finally:
+            self._store_queued_actions()
             client.close()
             outbox.close()
+            self._actions.close()
+
+    def _store_queued_actions(self) -> None:
+        """At the stop: actions still queued go to disk (delivered at the next start)."""
+        while True:
+            try:
+                job, arg = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if job == "action":
+                self._job_action(None, arg)
 
     def _resume(self, outbox: Outbox, client: Any) -> None:
         """After a (re)start: expire what is too old, try the rest now, report the open one."""
         self._expire(outbox)
         outbox.prune(before=self._now() - KEEP_FINISHED)
+        if self._actions is not None:
+            self._actions.prune(before=self._now() - KEEP_FINISHED)
         item = outbox.latest_open()
         if item is None:
             return
@@ -193,6 +222,8 @@ class HubLink:
             self._deliver(outbox, client, item)
         for item in outbox.cancels_due(now=now):
             self._send_cancel(outbox, client, item)
+        if self._actions is not None:
+            self._actions.deliver_due(client, now=now, delay=self._backoff.delay)
         if now >= self._next_heartbeat:
             self._heartbeat(client)
         self._refresh(client)
@@ -202,6 +233,8 @@ class HubLink:
         due = [self._next_heartbeat, now + MAX_NAP]
         if (next_due := outbox.next_due()) is not None:
             due.append(next_due)
+        if self._actions is not None and (next_action := self._actions.next_due()) is not None:
+            due.append(next_action)
         self._wake.wait(max(0.0, min(due) - now))
         self._wake.clear()
 
@@ -222,6 +255,11 @@ class HubLink:
             message=None,
             escalated=False,
         )
+
+    def _job_action(self, _outbox: Outbox | None, job: tuple[str, dict[str, Any]]) -> None:
+        key, body = job
+        if self._actions is not None:
+            self._actions.add(key, body, now=self._now())  # committed before any send
 
     def _job_cancel(self, outbox: Outbox, _arg: object) -> None:
         key = self.status.key

@@ -64,6 +64,19 @@ class KioskEventsOut(_Out):
     last_seq: int
 
 
+class AssistUnlockOut(_Out):
+    assist_id: int
+    staff_id: int
+    display_name: str
+    role: str
+    on_behalf_allowed: bool
+    maintenance_allowed: bool
+
+
+class AssistActionOut(_Out):
+    audit_id: int
+
+
 class ErrorOut(_Out):
     detail: str
 
