@@ -22,6 +22,7 @@ COMMANDS = [
     "kiosk.commands.speak",
     "kiosk.commands.enroll",
     "kiosk.commands.card",
+    "kiosk.commands.assist",
 ]
 
 
