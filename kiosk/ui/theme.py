@@ -30,6 +30,8 @@ PALETTES: dict[str, dict[str, str]] = {
         "warn_fg": "#151515",
         "border": "#151515",
         "focus": "#C25E00",
+        "assist_bg": "#5A1E7A",
+        "assist_fg": "#FFFFFF",
     },
     "high": {
         "bg": "#000000",
@@ -48,6 +50,8 @@ PALETTES: dict[str, dict[str, str]] = {
         "warn_fg": "#FFFF00",
         "border": "#FFFF00",
         "focus": "#00FFFF",
+        "assist_bg": "#FF80FF",
+        "assist_fg": "#000000",
     },
 }
 
@@ -61,6 +65,7 @@ TEXT_PAIRS = [
     ("help_fg", "help_bg"),
     ("end_fg", "end_bg"),
     ("warn_fg", "warn_bg"),
+    ("assist_fg", "assist_bg"),  # the assisted-mode banner: a colour no other bar has
 ]
 
 BODY_PX = 32
@@ -102,6 +107,8 @@ class Theme(EventDispatcher):
     warn_fg = ColorProperty()
     border = ColorProperty()
     focus = ColorProperty()
+    assist_bg = ColorProperty()
+    assist_fg = ColorProperty()
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)

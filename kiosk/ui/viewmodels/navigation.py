@@ -12,8 +12,11 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 #: Screens without the session's bars (no Back, no End session).
 BARE_SCREENS = frozenset({"welcome", "error"})
-#: Screens whose own controls replace the top bar's Back (the player steps back itself).
-OWN_BACK = frozenset({"home", "demo"})
+#: Screens whose own controls replace the top bar's Back (the player steps back itself; the
+#: assisted home is a home; the staff login and the consent question have their own answers).
+OWN_BACK = frozenset({"home", "demo", "assisted", "assist_login", "consent"})
+#: Screens for staff without the visitor's bars (the staff login has its own Cancel).
+STAFF_SCREENS = frozenset({"assist_login"})
 
 
 class NavigationVM(EventDispatcher):
@@ -48,7 +51,7 @@ class NavigationVM(EventDispatcher):
 
     def _update(self) -> None:
         self.can_go_back = self.current not in BARE_SCREENS and self.current not in OWN_BACK
-        self.bars_visible = self.current not in BARE_SCREENS
+        self.bars_visible = self.current not in BARE_SCREENS | STAFF_SCREENS
 
     def on_navigated(self, name: str) -> None:
         pass

@@ -61,10 +61,11 @@ class ReadAloudVM(EventDispatcher):
         if not on:
             self.speech.stop()
 
-    def say(self, text: str) -> None:
-        """Speak ``text`` now, replacing whatever was being said (never piles up)."""
+    def say(self, text: str, *, always: bool = False) -> None:
+        """Speak ``text`` now, replacing whatever was being said (never piles up). ``always``:
+        also when the visitor has not turned reading aloud on (the consent question)."""
         s = self.session
-        if not (s.active and s.read_aloud and self.available and text.strip()):
+        if not (s.active and (s.read_aloud or always) and self.available and text.strip()):
             return
         self.speech.speak(text, s.language, rate=s.speech_rate, volume=int(s.volume))
 

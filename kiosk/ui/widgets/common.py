@@ -54,6 +54,18 @@ class KButton(EagerText, ButtonBehavior, Label):
     fixed_height = NumericProperty(0)
 
 
+class KMaybeLabel(KLabel):
+    """A label that folds away (no height, not shown, not read aloud) unless ``shown``."""
+
+    shown = BooleanProperty(True)
+
+
+class KMaybeButton(KButton):
+    """A button that folds away (no height, not shown, not touchable) unless ``shown``."""
+
+    shown = BooleanProperty(True)
+
+
 class KPage(ScrollView):
     """A screen's content: a vertical column that scrolls when large text makes it long."""
 
