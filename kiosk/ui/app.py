@@ -1,6 +1,7 @@
 """KioskApp: the composition root of the touchscreen program, and its error boundary.
 
-``build`` makes the view-models, then the screens, and hands each what it needs. Nothing else
+``build`` makes what the welcome screen needs and ``finish_build`` (right after the first
+frame) the other view-models; screens are built from them and handed what each needs. Nothing else
 in the UI calls ``App.get_running_app()``; KV reaches the theme and translations as ``app.theme``
 and ``app.tr``.
 """
@@ -13,6 +14,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
@@ -21,20 +23,19 @@ from kivy.core.window import Window
 
 from kiosk.config import PROJECT_ROOT, Settings
 from kiosk.core.errors import KioskError
-from kiosk.core.events import EventChannel
 from kiosk.core.idle import IdlePolicy
-from kiosk.services.card.service import UnavailableCardReader
+from kiosk.ui.frames import after_first_frame
 from kiosk.ui.i18n import Translator
+from kiosk.ui.screen_names import HELP_SCREENS
 from kiosk.ui.theme import Theme
-from kiosk.ui.viewmodels.card import CardVM
-from kiosk.ui.viewmodels.catalogue import CatalogueVM, pack_folders
-from kiosk.ui.viewmodels.help import HELP_SCREENS, HelpVM, follow_help
 from kiosk.ui.viewmodels.navigation import NavigationVM
-from kiosk.ui.viewmodels.player import PlayerVM
-from kiosk.ui.viewmodels.readaloud import NoSpeechYet, ReadAloudVM, screen_text
 from kiosk.ui.viewmodels.session import SessionVM
-from kiosk.ui.watchdog import Watchdog
 from kiosk.ui.widgets.shell import KioskShell
+
+if TYPE_CHECKING:  # imported where used, after the first frame (see finish_build)
+    from kiosk.ui.viewmodels.card import CardVM
+    from kiosk.ui.viewmodels.help import HelpVM
+    from kiosk.ui.viewmodels.player import PlayerVM
 
 log = logging.getLogger("kiosk.app")
 
@@ -65,6 +66,23 @@ LOCKED_KEYS = frozenset({27, *range(282, 294)})
 ATTENTION_SOUND = PROJECT_ROOT / "assets" / "sounds" / "attention.wav"
 #: More unexpected errors than this within a minute: let the process die and systemd restart it.
 MAX_ERRORS_PER_MINUTE = 5
+
+
+class _StartingCardReader:
+    """Stands in for the card reader until the real one is built after the first frame
+    (importing PC/SC costs start-up time the welcome screen does not need)."""
+
+    def start(self, _on_event: object) -> None:
+        return None
+
+    def stop(self) -> None:
+        return None
+
+    def status(self) -> str:
+        return "starting"
+
+    def is_available(self) -> bool:
+        return False
 
 
 class _Boundary(ExceptionHandler):
@@ -114,10 +132,49 @@ class KioskApp(App):
 
     # -- composition root -------------------------------------------------------------------
     def build(self) -> KioskShell:
+        """What the first frame needs: the session, navigation, the shell and the welcome
+        screen, and the guards (error boundary, locked keys). Everything else is composed by
+        :meth:`finish_build` in the first clock tick after that frame, before any touch is
+        handled (Kivy ticks the clock before it dispatches input)."""
         s = self.settings
         idle = IdlePolicy(s.session.idle_seconds, s.session.warning_seconds)
         self.session = SessionVM(s.visitor, idle, self.now)
         self.nav = NavigationVM()
+        self.shell = KioskShell(nav=self.nav, session=self.session)
+        self._screen_args = {
+            "welcome": {
+                "languages": list(s.visitor.languages),
+                "attract_seconds": s.session.attract_seconds,
+            },
+        }
+        self._composed = False
+        self._prebuild = None
+        self.shell.follow(self.nav, ensure=self.ensure_screen)
+        self._ticker = Clock.schedule_interval(self.session.tick, 0.5)
+        self._boundary = _Boundary(self)
+        ExceptionManager.add_handler(self._boundary)
+        threading.excepthook = self._thread_crashed
+        if self.kiosk_mode:
+            self._lock_window()
+        after_first_frame(self.finish_build)
+        return self.shell
+
+    def finish_build(self, _dt: float = 0) -> None:
+        """Make the rest of the view-models and wire them; idempotent.
+
+        Their modules are imported here, not at the top, so that the welcome screen shows
+        without waiting for them (start-up time is a goal of its own, see docs/ui.md)."""
+        if self._composed:
+            return
+        self._composed = True
+        from kiosk.core.events import EventChannel
+        from kiosk.ui.viewmodels.card import CardVM
+        from kiosk.ui.viewmodels.catalogue import CatalogueVM, pack_folders
+        from kiosk.ui.viewmodels.player import PlayerVM
+        from kiosk.ui.viewmodels.readaloud import NoSpeechYet, ReadAloudVM
+        from kiosk.ui.watchdog import Watchdog
+
+        s = self.settings
         self.events = EventChannel()
         self.catalogue = CatalogueVM(
             pack_folders(s.content.bundled_packs, s.content.pack_dirs, PROJECT_ROOT),
@@ -140,44 +197,39 @@ class KioskApp(App):
             on_ended=self._on_session_ended,
         )
         self.watchdog = Watchdog()
-        # The real speech and card services start after the first frame (see _start_services).
+        # The real speech and card services start a frame later (see _start_services).
         self.read_aloud = ReadAloudVM(self._speech or NoSpeechYet(), self.session)
-        self.card = CardVM(
-            self._card_reader or UnavailableCardReader("the card reader is starting")
-        )
+        self.card = CardVM(self._card_reader or _StartingCardReader())
         self.card.bind(on_inserted=self._on_card_inserted, on_removed=self._on_card_removed)
         self.help_context = self._help_context
-        self.shell = KioskShell(nav=self.nav, session=self.session)
-        self._screen_args = {
-            "welcome": {
-                "languages": list(s.visitor.languages),
-                "attract_seconds": s.session.attract_seconds,
-            },
-            "catalogue": {"vm": self.catalogue, "words": self.tr._, "choose_demo": self.open_demo},
-            "demo": {"vm": self.player, "words": self.tr._, "pack_root": self.catalogue.root_of},
-            "keyboard": {"vm": self.player},
-            "settings": {"vm": self.read_aloud},
-        }
+        self._screen_args.update(
+            {
+                "catalogue": {
+                    "vm": self.catalogue,
+                    "words": self.tr._,
+                    "choose_demo": self.open_demo,
+                },
+                "demo": {
+                    "vm": self.player,
+                    "words": self.tr._,
+                    "pack_root": self.catalogue.root_of,
+                },
+                "keyboard": {"vm": self.player},
+                "settings": {"vm": self.read_aloud},
+            }
+        )
         self.nav.bind(on_navigated=self._on_navigated)
         self.help = self._make_help()
         self.session.hold = lambda: self.help.is_open
         self._screen_args.update({name: {"vm": self.help} for name in HELP_SCREENS})
-        self.shell.follow(self.nav, ensure=self.ensure_screen)
-        self._prebuild = Clock.schedule_interval(self._build_next_screen, 0)
-        self._ticker = Clock.schedule_interval(self.session.tick, 0.5)
-        self._boundary = _Boundary(self)
-        ExceptionManager.add_handler(self._boundary)
-        threading.excepthook = self._thread_crashed
         # Any touch silences the current speech at once; what comes next is spoken anew.
         Window.bind(on_touch_down=self._silence)
-        if self.kiosk_mode:
-            self._lock_window()
-        return self.shell
 
     def _make_help(self) -> HelpVM:
         """The help screens' VM and the link to the hub (None: not configured or enrolled);
         the link's threads start on the next frame and hand results back through the Clock."""
         from kiosk.services.hublink import make_link
+        from kiosk.ui.viewmodels.help import HelpVM, follow_help
 
         vm = HelpVM(
             None,
@@ -206,6 +258,8 @@ class KioskApp(App):
         """Build screen ``name`` now if it does not exist yet."""
         if self.shell.ids.screens.has_screen(name):
             return
+        if name != "welcome":
+            self.finish_build()  # the other screens need the view-models
         module, _, cls_name = SCREENS[name].partition(":")
         cls = getattr(importlib.import_module(module), cls_name)
         kwargs = self._screen_args.get(name, {})
@@ -220,10 +274,19 @@ class KioskApp(App):
         return False
 
     def on_start(self) -> None:
-        # Read the packs once the first frame is out; the worker hands them back to this thread.
-        Clock.schedule_once(lambda _dt: self.catalogue.load_in_background(), 0)
-        Clock.schedule_once(self._start_services, 0)
-        Clock.schedule_once(lambda _dt: self.watchdog.start(), 0)
+        # Only once the welcome screen is on screen, one per frame: tell systemd we are up,
+        # read the packs (a worker hands them back to this thread), start speech and the card
+        # reader, then build the other screens one per frame while the welcome screen shows.
+        after_first_frame(
+            self.finish_build,
+            lambda _dt: self.watchdog.start(),
+            lambda _dt: self.catalogue.load_in_background(),
+            self._start_services,
+            self._start_prebuild,
+        )
+
+    def _start_prebuild(self, _dt: float = 0) -> None:
+        self._prebuild = Clock.schedule_interval(self._build_next_screen, 0)
 
     def _start_services(self, _dt: float = 0) -> None:
         """Build the speech and card services (unless tests gave fakes) and start the reader."""
@@ -238,15 +301,18 @@ class KioskApp(App):
         self.card.start()
 
     def on_stop(self) -> None:
-        if self.link is not None:
-            self.link.stop()  # undelivered requests stay in the outbox for the next start
         self._ticker.cancel()
-        self._prebuild.cancel()
+        if self._prebuild is not None:
+            self._prebuild.cancel()
         if self._restart_event is not None:
             self._restart_event.cancel()
         if self._boundary in ExceptionManager.handlers:
             ExceptionManager.remove_handler(self._boundary)
         Window.unbind(on_keyboard=self._swallow_key, on_request_close=self._refuse_close)
+        if not self._composed:
+            return  # stopped before the first frame: nothing else was started
+        if self.link is not None:
+            self.link.stop()  # undelivered requests stay in the outbox for the next start
         Window.unbind(on_touch_down=self._silence)
         self.card.stop()
         self.read_aloud.close()
@@ -309,6 +375,8 @@ class KioskApp(App):
             Clock.schedule_once(lambda _dt: self._read_screen(name), 0.05)
 
     def _read_screen(self, name: str) -> None:
+        from kiosk.ui.viewmodels.readaloud import screen_text
+
         if self.nav.current == name and self.shell.ids.screens.has_screen(name):
             screen = self.shell.screen(name)
             self.say(screen_text(screen, screen.title))
@@ -422,6 +490,7 @@ class KioskApp(App):
         The demo screens show ``demo`` at ``step`` (default: the first demo); ``keyboard``
         opens the typing of the first typing step from ``step`` on.
         """
+        self.finish_build()
         if screen == "welcome":
             self.nav.reset("welcome")
             return

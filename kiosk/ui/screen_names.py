@@ -18,3 +18,6 @@ SCREEN_NAMES = (
     "keyboard",
     "completion",
 )
+#: Screens of the help flow (the top bar's Back from any of them returns to what the visitor
+#: was doing; a demo in progress stays open behind them).
+HELP_SCREENS = ("help", "help_queue", "help_coming", "help_unreachable", "help_ended")

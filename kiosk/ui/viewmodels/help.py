@@ -23,10 +23,8 @@ from kivy.properties import (
 )
 
 from kiosk.services.hublink.status import HelpStatus
+from kiosk.ui.screen_names import HELP_SCREENS
 
-#: Screens of the help flow (the top bar's Back from any of them returns to what the visitor
-#: was doing; a demo in progress stays open behind them).
-HELP_SCREENS = ("help", "help_queue", "help_coming", "help_unreachable", "help_ended")
 #: Topics a visitor may pick; the key goes to the hub (the dashboard translates it).
 TOPICS = ("current_task", "kiosk", "own_device", "other")
 _SCREEN_OF_PHASE = {
