@@ -25,7 +25,7 @@ def all_checks() -> list[Callable[[Settings], list[CheckResult]]]:
     from kiosk.packs.check import check_content
     from kiosk.services.card.check import check_card
     from kiosk.services.hublink.check import check_hub
-    from kiosk.services.speech import check_speech
+    from kiosk.services.speech_setup import check_speech
     from kiosk.ui import checks as ui_checks
 
     return [

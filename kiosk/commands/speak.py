@@ -38,7 +38,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, settings: Any) -> int:
     """Speak or save; 0 when done, 1 when the language cannot be spoken."""
-    from kiosk.services.speech import make_speech
+    from kiosk.services.speech_setup import make_speech
 
     rate = args.rate or settings.visitor.speech_rate
     volume = settings.visitor.volume if args.volume is None else args.volume

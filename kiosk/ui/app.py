@@ -26,7 +26,7 @@ from kiosk.core.errors import KioskError
 from kiosk.core.idle import IdlePolicy
 from kiosk.ui.frames import after_first_frame
 from kiosk.ui.i18n import Translator
-from kiosk.ui.screen_names import HELP_SCREENS
+from kiosk.ui.screen_names import ASSIST_SCREENS, HELP_SCREENS
 from kiosk.ui.theme import Theme
 from kiosk.ui.viewmodels.navigation import NavigationVM
 from kiosk.ui.viewmodels.session import SessionVM
@@ -57,6 +57,10 @@ SCREENS = {
     "demo": "kiosk.ui.screens.demo:DemoScreen",
     "keyboard": "kiosk.ui.screens.keyboard:KeyboardScreen",
     "completion": "kiosk.ui.screens.completion:CompletionScreen",
+    "assist_login": "kiosk.ui.screens.assist_login:AssistLoginScreen",
+    "assisted": "kiosk.ui.screens.assisted:AssistedScreen",
+    "assist_resolve": "kiosk.ui.screens.assist_resolve:AssistResolveScreen",
+    "consent": "kiosk.ui.screens.consent:ConsentScreen",
 }
 #: Screens that belong to a demo in progress; going anywhere else (but help, settings and the
 #: idle question, which come back) ends the demo.
@@ -113,11 +117,17 @@ class KioskApp(App):
         kiosk_mode: bool | None = None,
         speech: object | None = None,
         card_reader: object | None = None,
+        assist_gateway: object | None = None,
     ) -> None:
-        """``speech`` and ``card_reader`` replace the real services (fakes in tests)."""
+        """``speech``, ``card_reader`` and ``assist_gateway`` replace the real services (fakes
+        in tests)."""
         super().__init__()
         self._speech = speech
         self._card_reader = card_reader
+        self._assist_gateway = assist_gateway
+        self.assist = None
+        #: The process's exit status once the app stops (kiosk.ui.assisting: maintenance exit).
+        self.exit_status = 0
         self.settings = settings
         self.now = now
         self.kiosk_mode = settings.display.kiosk_mode if kiosk_mode is None else kiosk_mode
@@ -222,6 +232,9 @@ class KioskApp(App):
         self.help = self._make_help()
         self.session.hold = lambda: self.help.is_open
         self._screen_args.update({name: {"vm": self.help} for name in HELP_SCREENS})
+        from kiosk.ui.assisting import compose_assist
+
+        self.assist = compose_assist(self, self._assist_gateway)
         # Any touch silences the current speech at once; what comes next is spoken anew.
         Window.bind(on_touch_down=self._silence)
 
@@ -291,7 +304,7 @@ class KioskApp(App):
     def _start_services(self, _dt: float = 0) -> None:
         """Build the speech and card services (unless tests gave fakes) and start the reader."""
         if self._speech is None:
-            from kiosk.services.speech import make_speech
+            from kiosk.services.speech_setup import make_speech
 
             self.read_aloud.attach(make_speech(self.settings))
         if self._card_reader is None:
@@ -311,6 +324,9 @@ class KioskApp(App):
         Window.unbind(on_keyboard=self._swallow_key, on_request_close=self._refuse_close)
         if not self._composed:
             return  # stopped before the first frame: nothing else was started
+        from kiosk.ui.assisting import stop_assist
+
+        stop_assist(self.assist)
         if self.link is not None:
             self.link.stop()  # undelivered requests stay in the outbox for the next start
         Window.unbind(on_touch_down=self._silence)
@@ -371,7 +387,7 @@ class KioskApp(App):
         # Leaving a screen stops its speech; the new one is read once it is laid out. The
         # player reads its own steps, the idle question is read when it appears.
         self.read_aloud.stop()
-        if name not in ("welcome", "demo", "keyboard", "idle", "completion"):
+        if name not in ("welcome", "demo", "keyboard", "idle", "completion", *ASSIST_SCREENS):
             Clock.schedule_once(lambda _dt: self._read_screen(name), 0.05)
 
     def _read_screen(self, name: str) -> None:
@@ -442,6 +458,7 @@ class KioskApp(App):
             self._chime.play()
 
     def _on_session_ended(self, _vm: SessionVM, reason: str) -> None:
+        self.assist.session_ended()  # a helper's assisted mode ends with the session
         self.help.session_ended()  # an open request is cancelled on the hub
         self.player.stop()
         self.read_aloud.stop()
@@ -510,6 +527,10 @@ class KioskApp(App):
             # Fake state: the help screens as a visitor sees them with a hub (screenshots).
             self.nav.go(screen)
             self.help.preview(screen)
+        elif screen in ASSIST_SCREENS:
+            from kiosk.ui.assisting import show_assist_screen
+
+            show_assist_screen(self, screen)  # with a pretend helper
         elif screen != "home":
             self.nav.go(screen)
 

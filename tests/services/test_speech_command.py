@@ -88,7 +88,7 @@ MISSING_LIBRARY = textwrap.dedent(
         return real(name, *a, **k)
     ctypes.cdll.LoadLibrary = no_espeak
     from kiosk.config import load_settings
-    from kiosk.services.speech import check_speech, make_speech
+    from kiosk.services.speech_setup import check_speech, make_speech
     s = make_speech(load_settings())
     s.speak("Hei", "fi", rate="normal", volume=80)
     s.stop()

@@ -9,8 +9,9 @@ import time
 import pytest
 
 from kiosk.core.errors import ServiceUnavailable
-from kiosk.services.speech import check_speech, words_per_minute
+from kiosk.services.speech import words_per_minute
 from kiosk.services.speech_fake import FakeSpeech
+from kiosk.services.speech_setup import check_speech
 from kiosk.services.speech_synth import Aborted, resolve_voice
 from kiosk.services.speech_worker import WorkerSpeech, _Mailbox
 
