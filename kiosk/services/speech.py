@@ -1,4 +1,4 @@
-"""The speech port: what the kiosk needs from a text-to-speech engine, and how to build one.
+"""The speech port: what the kiosk needs from a text-to-speech engine (built in speech_setup.py).
 
 The UI speaks through :class:`Speech` only. The kiosk's own implementation is
 :class:`~kiosk.services.speech_worker.WorkerSpeech`: espeak-ng (through pyttsx3's binding)
