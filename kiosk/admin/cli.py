@@ -14,12 +14,14 @@ import getpass
 import importlib
 import json
 import os
+import re
 import sys
-from typing import Any
+from typing import Any, get_args
 
 from kiosk.admin import session as saved
 from kiosk.admin.client import HubCallError, HubClient
 from kiosk.core.errors import KioskError
+from kiosk.protocol.common import Role
 
 
 def _packs_module() -> Any:
@@ -69,19 +71,40 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = kiosks.add_parser("revoke", help="stop a kiosk's token working, at once")
     revoke.add_argument("kiosk_id", type=int)
 
-    staff = sub.add_parser("staff", help="staff: add, list, disable, set-password").add_subparsers(
-        dest="action", metavar="add|list|disable|set-password", required=True
+    staff = sub.add_parser(
+        "staff", help="staff: add, list, disable, set-password, set-pin, set-card"
+    ).add_subparsers(
+        dest="action", metavar="add|list|disable|set-password|set-pin|set-card", required=True
     )
     sadd = staff.add_parser("add", help="add an account; prints a generated password once")
     sadd.add_argument("name")
     sadd.add_argument("--display-name", help="name the visitor sees (default: NAME)")
-    sadd.add_argument("--role", required=True, choices=["volunteer", "staff", "admin"])
+    sadd.add_argument(
+        "--role",
+        required=True,
+        choices=list(get_args(Role)),
+        help="regional: sees and answers only requests that waited too long at its sites",
+    )
     sadd.add_argument("--site", action="append", default=[], help="site served (repeatable)")
     staff.add_parser("list", help="list accounts")
     dis = staff.add_parser("disable", help="disable an account and end its sessions")
     dis.add_argument("name")
     pw = staff.add_parser("set-password", help="set a new generated password (printed once)")
     pw.add_argument("name")
+    pin = staff.add_parser(
+        "set-pin", help="set the kiosk PIN for assisted mode (asked twice, hidden)"
+    )
+    pin.add_argument("name")
+    how = pin.add_mutually_exclusive_group()
+    how.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    how.add_argument(
+        "--generate", action="store_true", help="let the hub make a 6-digit PIN, printed once"
+    )
+    card = staff.add_parser("set-card", help="register or forget the staff card's UID")
+    card.add_argument("name")
+    which = card.add_mutually_exclusive_group(required=True)
+    which.add_argument("--uid", help="the card's UID in hex, e.g. 04A1B2C3D4E5F6")
+    which.add_argument("--clear", action="store_true", help="forget the card")
 
     packs = _packs_module()
     if packs is not None:
@@ -200,13 +223,62 @@ def _kiosks(args: argparse.Namespace, client: HubClient) -> int:
     return 0
 
 
+PIN_RULE = re.compile(r"^[0-9]{4,12}$")
+
+
+def _new_pin(args: argparse.Namespace) -> str | None:
+    """The PIN to set: from stdin, asked twice without echo, or None (the hub generates)."""
+    if args.generate:
+        return None
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        if not sys.stdin.isatty():
+            raise KioskError("no terminal to ask the PIN: use --pin-stdin or --generate")
+        pin = getpass.getpass(f"New kiosk PIN for {args.name}: ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            raise KioskError("the two PINs differ; nothing was changed")
+    if not PIN_RULE.match(pin):
+        raise KioskError("a PIN is 4 to 12 digits")
+    return pin
+
+
+def _card_uid(text: str) -> str:
+    uid = re.sub(r"[\s:-]", "", text).upper()
+    if not re.fullmatch(r"[0-9A-F]{8,20}", uid) or len(uid) % 2:
+        raise KioskError(f"{text!r} is not a card UID: 4-10 bytes in hex, e.g. 04A1B2C3")
+    return uid
+
+
+def _staff_list(args: argparse.Namespace, client: HubClient) -> int:
+    rows = client.call("GET", "/admin/staff")
+    for row in rows:
+        row["number"] = row["id"]
+        row["pin"] = "yes" if row.get("has_pin") else "no"
+        row["card"] = "yes" if row.get("has_card") else "no"
+    columns = ["number", "name", "display_name", "role", "site_ids", "disabled", "pin", "card"]
+    _print(args, rows, [*columns, "last_login_at"])
+    return 0
+
+
 def _staff(args: argparse.Namespace, client: HubClient) -> int:
     if args.action == "list":
-        _print(
-            args,
-            client.call("GET", "/admin/staff"),
-            ["name", "display_name", "role", "site_ids", "disabled", "last_login_at"],
+        return _staff_list(args, client)
+    if args.action == "set-pin":
+        pin = _new_pin(args)
+        out = client.call(
+            "POST", f"/admin/staff/{args.name}/pin", {} if pin is None else {"pin": pin}
         )
+        if out["pin"]:
+            print(f"New kiosk PIN for {args.name} (shown only now): {out['pin']}")
+        else:
+            print(f"Kiosk PIN for {args.name} set.")
+        return 0
+    if args.action == "set-card":
+        uid = None if args.clear else _card_uid(args.uid)
+        out = client.call("POST", f"/admin/staff/{args.name}/card", {"card_uid": uid})
+        done = "forgotten" if uid is None else "registered"
+        print(f"Card {done} for {args.name} (staff number {out['id']}).")
         return 0
     if args.action == "disable":
         client.call("POST", f"/admin/staff/{args.name}/disable")

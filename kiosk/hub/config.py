@@ -87,6 +87,15 @@ class EventSettings(_Section):
     stream_keepalive_seconds: int = Field(ge=1, le=60)
 
 
+class AssistSettings(_Section):
+    """Assisted mode (issue #8): staff PINs and one-time unlock codes at a kiosk."""
+
+    pin_max_failures: int = Field(ge=1, le=100)
+    lock_minutes: int = Field(ge=1, le=1440)
+    unlock_code_minutes: int = Field(ge=1, le=60)
+    kiosk_online_seconds: int = Field(ge=10, le=3600)
+
+
 class SiteDefaults(_Section):
     quick_messages: list[dict[str, str]] = Field(min_length=1, max_length=20)
 
@@ -107,6 +116,7 @@ class HubSettings(_Section):
     security: SecuritySettings
     requests: RequestSettings
     events: EventSettings
+    assist: AssistSettings
     sites: SiteDefaults
 
     def database_url(self) -> str:

@@ -7,6 +7,8 @@ from kiosk.core.errors import KioskError
 
 class HubError(KioskError):
     status = 400
+    #: Extra response headers (e.g. ``Retry-After``); None for most errors.
+    headers: dict[str, str] | None = None
 
 
 class BadRequest(HubError):
@@ -31,3 +33,12 @@ class Conflict(HubError):
 
 class TooManyAttempts(HubError):
     status = 429
+
+
+class LockedOut(TooManyAttempts):
+    """429 with ``Retry-After``: seconds until the lock ends (at least 1)."""
+
+    def __init__(self, user_message: str, retry_after: int) -> None:
+        super().__init__(user_message)
+        self.retry_after = max(1, retry_after)
+        self.headers = {"Retry-After": str(self.retry_after)}

@@ -91,6 +91,9 @@ class Staff(Base):
     disabled: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
+    # Assisted mode: an argon2id hash of the kiosk PIN, and the staff card's UID (upper hex).
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    card_uid: Mapped[str | None] = mapped_column(String(20), unique=True, index=True)
 
 
 class StaffSite(Base):
@@ -167,7 +170,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime]
+    at: Mapped[datetime] = mapped_column(index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     action: Mapped[str] = mapped_column(String(40))
     kiosk_id: Mapped[int | None] = mapped_column(Integer)
@@ -197,3 +200,38 @@ class Event(Base):
     request_id: Mapped[int | None] = mapped_column(Integer)
     kiosk_payload: Mapped[dict[str, Any] | None]
     staff_payload: Mapped[dict[str, Any] | None]
+
+
+class AssistSession(Base):
+    """A helper in assisted mode at one kiosk, from unlock to end (issue #8)."""
+
+    __tablename__ = "assist_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    method: Mapped[str] = mapped_column(String(8))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+
+
+class UnlockCode(Base):
+    """The one live unlock code of a kiosk (argon2id hash: six digits are few). Deleted when
+    used; replaced when a new one is made."""
+
+    __tablename__ = "unlock_codes"
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class AssistFailure(Base):
+    """Wrong PINs and codes at one kiosk; locks that kiosk's staff login for a while."""
+
+    __tablename__ = "assist_failures"
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]

@@ -52,6 +52,11 @@ def new_enrolment_code() -> str:
     return "-".join(chars[i : i + 5] for i in range(0, 25, 5))
 
 
+def new_digits(count: int = 6) -> str:
+    """``count`` random decimal digits (a generated PIN or a dashboard unlock code)."""
+    return "".join(secrets.choice("0123456789") for _ in range(count))
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from kiosk.protocol.assist import CardUid, Pin
 from kiosk.protocol.common import Id, Name, Password, Role, WireIn, WireOut
 from kiosk.protocol.kiosk import QuickMessageOut
 
@@ -101,6 +102,8 @@ class StaffCreatedOut(WireOut):
 
 
 class StaffListOut(WireOut):
+    """``id`` is also the staff number typed at a kiosk (assisted mode)."""
+
     id: int
     name: str
     display_name: str
@@ -108,3 +111,26 @@ class StaffListOut(WireOut):
     site_ids: list[int]
     disabled: bool
     last_login_at: datetime | None
+    has_pin: bool = False
+    has_card: bool = False
+
+
+class PinIn(WireIn):
+    """``POST /api/v1/admin/staff/{name}/pin``: the staff member's kiosk PIN (4-12 digits).
+    Without ``pin`` the hub generates six digits, shown once."""
+
+    pin: Pin | None = None
+
+
+class PinOut(WireOut):
+    """``pin`` is set only when the hub generated it; it is shown this once."""
+
+    name: str
+    pin: str | None
+
+
+class CardIn(WireIn):
+    """``POST /api/v1/admin/staff/{name}/card``: the staff card's UID (upper-case hex, as the
+    kiosk reads it), or null to forget the card. One card belongs to one person (409)."""
+
+    card_uid: CardUid | None

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
 from kiosk.protocol.common import Role, WireIn, WireOut
 
@@ -65,8 +65,8 @@ class AssistUnlockIn(WireIn):
 
 class AssistUnlockOut(WireOut):
     """Who is now helping at the kiosk. ``assist_id`` names this assisted session in later
-    actions; ``on_behalf_allowed`` is true only for the staff and admin roles (never volunteers);
-    ``maintenance_allowed`` only for admins."""
+    actions; ``on_behalf_allowed`` is true only for the staff, regional and admin roles (never
+    volunteers); ``maintenance_allowed`` only for admins."""
 
     assist_id: int
     staff_id: int
@@ -94,14 +94,35 @@ class AssistActionIn(WireIn):
     arrive much later from the outbox). ``assist_id`` is None only for ``emergency_unlock`` and
     what followed it (no staff member is known then). Answers 201 :class:`AssistActionOut`; the
     same key again replays the first answer. 403 when ``on_behalf_start`` names an assisted
-    session whose staff member may not act on a visitor's behalf."""
+    session whose staff member may not act on a visitor's behalf (volunteers), or
+    ``maintenance_exit`` one of a non-admin; the refusal is audited and replayed like an answer.
+    404 when ``assist_id`` is not one of this kiosk's sessions. ``on_behalf_start`` needs
+    ``service_area`` and ``real_service_opened`` needs ``url`` (422 otherwise)."""
 
     action: AssistAction
-    at: datetime
+    # Why not strict like the rest: strict refuses every ISO 8601 string, which is all JSON can
+    # carry; a time with its zone (UTC offset) is required, numbers are refused (see below).
+    at: AwareDatetime = Field(strict=False)
     assist_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     reason: EndReason | None = None
     service_area: ServiceArea | None = None
     url: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _iso_text(cls, value: object) -> object:
+        if not isinstance(value, str | datetime):
+            raise ValueError("at must be an ISO 8601 time with a zone, e.g. 2026-11-24T12:00:00Z")
+        return value
+
+    @model_validator(mode="after")
+    def _fields_of_action(self) -> AssistActionIn:
+        needed = {"on_behalf_start": "service_area", "real_service_opened": "url"}.get(self.action)
+        if needed and not getattr(self, needed):
+            raise ValueError(f"action {self.action!r} needs {needed}")
+        if self.action == "emergency_unlock" and self.assist_id is not None:
+            raise ValueError("emergency_unlock has no assist_id (no staff member is known)")
+        return self
 
 
 class AssistActionOut(WireOut):
@@ -113,8 +134,11 @@ class AssistActionOut(WireOut):
 class AssistResolveIn(WireIn):
     """``POST /api/v1/kiosk/assist/requests/{id}/resolve`` (kiosk token): the helper at the kiosk
     resolves this kiosk's own help request, with the outcome as on the dashboard. ``on_behalf``
-    true is refused (403) unless the assisted session's staff member has the staff or admin
-    role. ``POST .../claim`` (no body) takes the request over for the helper at the kiosk."""
+    true is refused (403) unless the assisted session's staff member has the staff, regional or
+    admin role. A request still waiting is taken by the helper first. ``POST .../claim``
+    (:class:`AssistClaimIn`) takes the request over for the helper at the kiosk. Both answer
+    ``KioskRequestOut`` (as ``GET /kiosk/requests/{id}``); 404 for another kiosk's request or
+    assisted session, 409 when the session has ended or another helper has the request."""
 
     assist_id: int = Field(ge=1, le=2**31 - 1)
     need_type: Literal[

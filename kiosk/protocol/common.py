@@ -14,7 +14,10 @@ API_PREFIX = "/api/v1"
 
 Language = Literal["fi", "sv", "en", "se"]
 TextSize = Literal[100, 150, 200]
-Role = Literal["volunteer", "staff", "admin"]
+# "regional": staff of a region's sites who see and act on escalated requests only (issue #6).
+Role = Literal["volunteer", "staff", "regional", "admin"]
+# Roles that may act on a visitor's behalf (volunteers never do).
+ON_BEHALF_ROLES: tuple[str, ...] = ("staff", "regional", "admin")
 RequestState = Literal["waiting", "claimed", "resolved", "cancelled", "expired"]
 # AUTA's support need types (see docs/api.md for their meaning).
 NeedType = Literal[

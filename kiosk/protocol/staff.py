@@ -165,3 +165,15 @@ class StaffEventsOut(WireOut):
 
 class NameIn(WireIn):
     name: Name
+
+
+class StaffKioskOut(WireOut):
+    """``GET /api/v1/staff/kiosks``: a kiosk of a site the caller serves (admin: every kiosk),
+    for unlocking it. ``online``: heard from within ``assist.kiosk_online_seconds``."""
+
+    id: int
+    site_id: int
+    site_name: str
+    place: str
+    last_seen_at: datetime | None
+    online: bool

@@ -37,13 +37,19 @@ class Item:
     site_id: int
     other_site_id: int | None
     json: str
+    # False for a request not (yet) escalated; True for an escalated one and for duty changes.
+    escalated: bool = True
 
 
 def _wire(rows: list) -> list[Item]:  # type: ignore[type-arg]
-    return [
-        Item(r.seq, r.type, r.site_id, r.other_site_id, views.staff_event(r).model_dump_json())
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        event = views.staff_event(r)
+        escalated = event.request is None or event.request.escalated
+        out.append(
+            Item(r.seq, r.type, r.site_id, r.other_site_id, event.model_dump_json(), escalated)
+        )
+    return out
 
 
 @dataclass(eq=False)
@@ -52,8 +58,11 @@ class Subscriber:
 
     site_ids: frozenset[int] | None
     queue: asyncio.Queue[Item | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_LIMIT))
+    escalated_only: bool = False  # regional staff
 
     def wants(self, item: Item) -> bool:
+        if self.escalated_only and not item.escalated:
+            return False
         if self.site_ids is None:
             return True
         return item.site_id in self.site_ids or item.other_site_id in self.site_ids
@@ -69,8 +78,10 @@ class StaffFeed:
         # Set once the running reader has its first cursor (see ``stream`` for why it matters).
         self.ready = asyncio.Event()
 
-    def subscribe(self, site_ids: list[int] | None) -> Subscriber:
-        sub = Subscriber(None if site_ids is None else frozenset(site_ids))
+    def subscribe(self, site_ids: list[int] | None, escalated_only: bool = False) -> Subscriber:
+        sub = Subscriber(
+            None if site_ids is None else frozenset(site_ids), escalated_only=escalated_only
+        )
         self.subscribers.add(sub)
         if self.task is None or self.task.done():
             self.ready = asyncio.Event()
@@ -157,15 +168,21 @@ def _frame(item: Item) -> str:
 
 
 async def stream(
-    hub: Hub, site_ids: list[int] | None, token: str, after: int | None
+    hub: Hub,
+    site_ids: list[int] | None,
+    token: str,
+    after: int | None,
+    *,
+    escalated_only: bool = False,
 ) -> AsyncIterator[str]:
     """Server-sent events for one dashboard: catch up from ``after``, then follow the feed.
+    With ``escalated_only`` (regional staff) only events of escalated requests (and duty) pass.
 
     Ends with an ``event: logged-out`` frame once the session has ended (logged out elsewhere,
     idle, too old, account disabled); the page then goes to the login form.
     """
     feed = feed_of(hub)
-    sub = feed.subscribe(site_ids)
+    sub = feed.subscribe(site_ids, escalated_only)
     keepalive = hub.settings.events.stream_keepalive_seconds
     try:
         # Why wait: the catch-up below must read at least up to where the shared reader
@@ -178,7 +195,8 @@ async def stream(
         while True:  # catch up with one read per page, bounded by the newest seq
             rows, last = await run_in_threadpool(_catch_up, hub, site_ids, sent)
             for caught in rows:
-                yield _frame(caught)
+                if sub.wants(caught):
+                    yield _frame(caught)
             sent = last
             if not rows or len(rows) < READ_LIMIT:
                 break

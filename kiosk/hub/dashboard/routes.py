@@ -1,4 +1,5 @@
-"""The dashboard's pages: login, the live queue, today's history and quick-message editing.
+"""The dashboard's pages: login, the live queue, today's history and quick-message editing
+(``messages.py``), kiosks to unlock and the audit log (``assist_pages.py``).
 
 Pages are rendered on the server (Jinja2, autoescaped); actions on the queue go from the page's
 small script to ``/api/v1/staff/...``. Every form carries a CSRF token; every page answer forbids
@@ -18,9 +19,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub.api.v1.deps import SESSION_COOKIE
-from kiosk.hub.dashboard import auth, feed, messages, texts
+from kiosk.hub.dashboard import assist_pages, auth, feed, messages, texts
 from kiosk.hub.services import events, fleet, requests, views
 from kiosk.hub.services.accounts import Principal
+from kiosk.protocol.common import ON_BEHALF_ROLES
 
 HERE = Path(__file__).parent
 PREFIX = "/dashboard"
@@ -107,7 +109,7 @@ def queue_data(request: Request, who: Principal) -> dict[str, Any]:
         last = events.last_seq(db)
         queue = [
             views.queue_item(db, r, now).model_dump(mode="json")
-            for r in requests.queue(db, who.site_ids)
+            for r in requests.queue(db, who.site_ids, escalated_only=who.escalated_only)
         ]
         sites = _sites(db, who)
         targets = [{"id": s.id, "name": s.name} for s in fleet.list_sites(db, None)]
@@ -193,7 +195,7 @@ def build_router() -> APIRouter:
             sites=data["sites"],
             page_data=json.dumps(data).replace("<", "\\u003c"),
             need_types=NEED_TYPES,
-            can_on_behalf=who.role in ("staff", "admin"),
+            can_on_behalf=who.role in ON_BEHALF_ROLES,
             can_edit_messages=who.role in ("staff", "admin"),
         )
 
@@ -208,7 +210,9 @@ def build_router() -> APIRouter:
         if raw.isdigit() and len(raw) < 19:
             after = int(raw)
         token = request.cookies.get(SESSION_COOKIE, "")
-        body = feed.stream(auth.hub_of(request), who.site_ids, token, after)
+        body = feed.stream(
+            auth.hub_of(request), who.site_ids, token, after, escalated_only=who.escalated_only
+        )
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 
@@ -220,14 +224,14 @@ def build_router() -> APIRouter:
         hub = auth.hub_of(request)
         now = hub.clock()
         with hub.readers() as db:
-            rows = [
-                views.history_item(db, r, now) for r in requests.history(db, who.site_ids, now=now)
-            ]
+            found = requests.history(db, who.site_ids, now=now, escalated_only=who.escalated_only)
+            rows = [views.history_item(db, r, now) for r in found]
         return render(
             request, "history.html", me=_staff_view(who), csrf=who.csrf_token, rows=rows, fmt=_hhmm
         )
 
     messages.add_routes(router, render, to_login)
+    assist_pages.add_routes(router, render, to_login)
     return router
 
 

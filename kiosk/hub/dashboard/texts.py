@@ -229,6 +229,225 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Du har inte behörighet till detta ställe.",
         "en": "You do not serve this site.",
     },
+    "kiosks": {"fi": "Kioskit", "sv": "Kiosker", "en": "Kiosks"},
+    "kiosks_heading": {
+        "fi": "Toimipisteideni kioskit",
+        "sv": "Kioskerna på mina ställen",
+        "en": "Kiosks at my sites",
+    },
+    "kiosks_help": {
+        "fi": (
+            "Paina ”Avaa kioski” ja näppäile kuusi numeroa kyseisellä kioskilla, niin se siirtyy "
+            "avustettuun tilaan sinun nimissäsi. Koodi toimii kerran, {minutes} minuutin ajan."
+        ),
+        "sv": (
+            "Tryck på ”Lås upp kiosken” och knappa in de sex siffrorna på den kiosken, så går den "
+            "till assisterat läge i ditt namn. Koden fungerar en gång, i {minutes} minuter."
+        ),
+        "en": (
+            "Press “Unlock kiosk” and type the six digits on that kiosk to switch it into "
+            "assisted mode in your name. The code works once, for {minutes} minutes."
+        ),
+    },
+    "kiosks_empty": {
+        "fi": "Toimipisteissäsi ei ole kioskeja.",
+        "sv": "Det finns inga kiosker på dina ställen.",
+        "en": "There are no kiosks at your sites.",
+    },
+    "unlock_kiosk": {"fi": "Avaa kioski", "sv": "Lås upp kiosken", "en": "Unlock kiosk"},
+    "unlock_code_for": {
+        "fi": "Avauskoodi kioskille {place}",
+        "sv": "Upplåsningskod för kiosken {place}",
+        "en": "Unlock code for {place}",
+    },
+    "unlock_code_valid": {
+        "fi": "Voimassa klo {time} asti, kerran. Älä näytä koodia muille.",
+        "sv": "Gäller till kl. {time}, en gång. Visa inte koden för andra.",
+        "en": "Valid until {time}, once. Do not show the code to others.",
+    },
+    "unlock_code_left": {
+        "fi": "Aikaa jäljellä {m} min {s} s",
+        "sv": "{m} min {s} s kvar",
+        "en": "{m} min {s} s left",
+    },
+    "unlock_code_expired": {
+        "fi": "Koodi on vanhentunut. Pyydä tarvittaessa uusi.",
+        "sv": "Koden har gått ut. Be om en ny vid behov.",
+        "en": "The code has expired. Ask for a new one if needed.",
+    },
+    "online": {"fi": "Verkossa", "sv": "Ansluten", "en": "Online"},
+    "offline": {"fi": "Ei yhteyttä", "sv": "Inte ansluten", "en": "Offline"},
+    "last_seen": {"fi": "Viimeksi yhteydessä", "sv": "Senast ansluten", "en": "Last seen"},
+    "never": {"fi": "ei koskaan", "sv": "aldrig", "en": "never"},
+    "audit_log": {"fi": "Tapahtumaloki", "sv": "Händelselogg", "en": "Audit log"},
+    "audit_heading": {
+        "fi": "Henkilökunnan toimet",
+        "sv": "Personalens åtgärder",
+        "en": "Staff actions",
+    },
+    "audit_help": {
+        "fi": "Kuka, milloin, millä kioskilla ja mitä. Uusimmat ensin; näytetään {limit} uusinta.",
+        "sv": "Vem, när, vid vilken kiosk och vad. Nyaste först; de {limit} senaste visas.",
+        "en": "Who, when, at which kiosk, and what. Newest first; the latest {limit} are shown.",
+    },
+    "audit_empty": {
+        "fi": "Ei tapahtumia näillä ehdoilla.",
+        "sv": "Inga händelser med dessa villkor.",
+        "en": "No entries match.",
+    },
+    "download_csv": {"fi": "Lataa CSV", "sv": "Ladda ner CSV", "en": "Download CSV"},
+    "filter": {"fi": "Rajaa", "sv": "Filtrera", "en": "Filter"},
+    "since": {"fi": "Alkaen", "sv": "Från", "en": "From"},
+    "until": {"fi": "Asti", "sv": "Till", "en": "Until"},
+    "kiosk": {"fi": "Kioski", "sv": "Kiosk", "en": "Kiosk"},
+    "staff_member": {"fi": "Henkilö", "sv": "Person", "en": "Staff member"},
+    "action": {"fi": "Toimi", "sv": "Åtgärd", "en": "Action"},
+    "detail": {"fi": "Lisätiedot", "sv": "Detaljer", "en": "Details"},
+    "any": {"fi": "Kaikki", "sv": "Alla", "en": "Any"},
+    "regional_hint": {
+        "fi": (
+            "Alueellisena työntekijänä näet vain apupyynnöt, jotka ovat odottaneet liian kauan "
+            "toimipisteissäsi."
+        ),
+        "sv": (
+            "Som regional personal ser du bara hjälpbegäranden som har väntat för länge på "
+            "dina ställen."
+        ),
+        "en": (
+            "As regional staff you see only the requests that have waited too long at your sites."
+        ),
+    },
+    "audit_assist_unlock": {
+        "fi": "Avustettu tila päälle",
+        "sv": "Assisterat läge på",
+        "en": "Switched into assisted mode",
+    },
+    "audit_assist_unlock_failed": {
+        "fi": "Epäonnistunut avausyritys",
+        "sv": "Misslyckat upplåsningsförsök",
+        "en": "Failed unlock attempt",
+    },
+    "audit_assist_code_created": {
+        "fi": "Avauskoodi luotu",
+        "sv": "Upplåsningskod skapad",
+        "en": "Unlock code made",
+    },
+    "audit_assist_end": {
+        "fi": "Avustettu tila pois",
+        "sv": "Assisterat läge av",
+        "en": "Left assisted mode",
+    },
+    "audit_emergency_unlock": {
+        "fi": "Hätäkoodilla avattu",
+        "sv": "Upplåst med nödkod",
+        "en": "Unlocked with the emergency code",
+    },
+    "audit_on_behalf_start": {
+        "fi": "Asiointi asiakkaan puolesta alkoi (suostumus)",
+        "sv": "Ärende för besökarens räkning började (samtycke)",
+        "en": "On the visitor's behalf, with consent",
+    },
+    "audit_on_behalf_end": {
+        "fi": "Asiointi asiakkaan puolesta päättyi",
+        "sv": "Ärende för besökarens räkning slutade",
+        "en": "On-behalf ended",
+    },
+    "audit_real_service_opened": {
+        "fi": "Oikea palvelu avattu",
+        "sv": "Riktig tjänst öppnad",
+        "en": "Real service opened",
+    },
+    "audit_maintenance_exit": {
+        "fi": "Ylläpitoon työpöydälle",
+        "sv": "Till skrivbordet för underhåll",
+        "en": "Left for the desktop (maintenance)",
+    },
+    "audit_audit_export": {
+        "fi": "Tapahtumaloki ladattu",
+        "sv": "Händelseloggen nedladdad",
+        "en": "Audit log exported",
+    },
+    "audit_staff_login": {"fi": "Kirjautui sisään", "sv": "Loggade in", "en": "Logged in"},
+    "audit_staff_logout": {"fi": "Kirjautui ulos", "sv": "Loggade ut", "en": "Logged out"},
+    "audit_staff_add": {"fi": "Tili lisätty", "sv": "Konto tillagt", "en": "Account added"},
+    "audit_staff_disable": {
+        "fi": "Tili poistettu käytöstä",
+        "sv": "Konto inaktiverat",
+        "en": "Account disabled",
+    },
+    "audit_staff_set_password": {
+        "fi": "Uusi salasana",
+        "sv": "Nytt lösenord",
+        "en": "New password",
+    },
+    "audit_staff_set_pin": {
+        "fi": "Uusi kioskin PIN",
+        "sv": "Ny PIN för kiosken",
+        "en": "New kiosk PIN",
+    },
+    "audit_staff_set_card": {
+        "fi": "Henkilökortti rekisteröity",
+        "sv": "Personalkort registrerat",
+        "en": "Staff card registered",
+    },
+    "audit_staff_clear_card": {
+        "fi": "Henkilökortti poistettu",
+        "sv": "Personalkort borttaget",
+        "en": "Staff card removed",
+    },
+    "audit_site_add": {"fi": "Toimipiste lisätty", "sv": "Ställe tillagt", "en": "Site added"},
+    "audit_site_quick_messages": {
+        "fi": "Pikaviestit muutettu",
+        "sv": "Snabbmeddelanden ändrade",
+        "en": "Quick messages changed",
+    },
+    "audit_kiosk_enrolment_code": {
+        "fi": "Kioskin liittämiskoodi",
+        "sv": "Kod för att ansluta en kiosk",
+        "en": "Kiosk enrolment code",
+    },
+    "audit_kiosk_revoke": {
+        "fi": "Kioski poistettu käytöstä",
+        "sv": "Kiosk spärrad",
+        "en": "Kiosk revoked",
+    },
+    "audit_request_claim": {
+        "fi": "Apupyyntö otettu",
+        "sv": "Hjälpbegäran tagen",
+        "en": "Request taken",
+    },
+    "audit_request_release": {
+        "fi": "Apupyyntö palautettu jonoon",
+        "sv": "Hjälpbegäran tillbaka i kön",
+        "en": "Request given back",
+    },
+    "audit_request_move": {
+        "fi": "Apupyyntö siirretty",
+        "sv": "Hjälpbegäran flyttad",
+        "en": "Request moved",
+    },
+    "audit_request_message": {
+        "fi": "Pikaviesti lähetetty",
+        "sv": "Snabbmeddelande skickat",
+        "en": "Quick message sent",
+    },
+    "audit_request_resolve": {
+        "fi": "Apupyyntö hoidettu",
+        "sv": "Hjälpbegäran klar",
+        "en": "Request resolved",
+    },
+    "audit_duty_on": {"fi": "Päivystys alkoi", "sv": "Gick i tjänst", "en": "Went on duty"},
+    "audit_duty_off": {"fi": "Päivystys päättyi", "sv": "Gick ur tjänst", "en": "Went off duty"},
+    "audit_on_behalf_start_refused": {
+        "fi": "Puolesta asiointi estetty",
+        "sv": "Ärende för besökarens räkning nekat",
+        "en": "On-behalf refused",
+    },
+    "audit_maintenance_exit_refused": {
+        "fi": "Ylläpitoon poistuminen estetty",
+        "sv": "Utgång till underhåll nekad",
+        "en": "Maintenance exit refused",
+    },
     "all_sites": {"fi": "Kaikki toimipisteet", "sv": "Alla ställen", "en": "All sites"},
 }
 

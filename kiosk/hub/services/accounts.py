@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kiosk.hub.config import SecuritySettings
 from kiosk.hub.errors import BadRequest, Conflict, NotFound, TooManyAttempts, Unauthorized
 from kiosk.hub.models import LoginFailure, Site, Staff, StaffSession, StaffSite
-from kiosk.hub.security import new_password, new_token, token_hash, verify_password
+from kiosk.hub.security import new_digits, new_password, new_token, token_hash, verify_password
 from kiosk.hub.services import audit
 from kiosk.hub.services.presence import Presence
 
@@ -43,6 +43,26 @@ class Principal:
 
     def serves(self, site_id: int) -> bool:
         return self.role == "admin" or site_id in self.own_site_ids
+
+    @property
+    def escalated_only(self) -> bool:
+        """Regional staff see and act on escalated requests only (that is what the role is
+        for: a second line when a site's own helpers did not answer in time)."""
+        return self.role == "regional"
+
+
+def principal_of(db: Session, staff: Staff) -> Principal:
+    """A staff member acting without a dashboard session (the helper at a kiosk in assisted
+    mode): same rules, no session or CSRF token."""
+    return Principal(
+        id=staff.id,
+        name=staff.name,
+        display_name=staff.display_name,
+        role=staff.role,
+        own_site_ids=tuple(site_ids_of(db, staff.id)),
+        session_id=0,
+        csrf_token="",
+    )
 
 
 def site_ids_of(db: Session, staff_id: int) -> list[int]:
@@ -132,6 +152,46 @@ def set_password(
     db.execute(delete(LoginFailure).where(LoginFailure.name == name))
     audit.record(db, now=now, staff_id=actor_id, action="staff.set_password", target=name)
     return generated
+
+
+def set_pin(
+    db: Session,
+    hasher: PasswordHasher,
+    *,
+    now: datetime,
+    actor_id: int,
+    name: str,
+    pin: str | None,
+) -> str | None:
+    """Set the kiosk PIN (argon2id, the password hasher); without ``pin`` generate six digits
+    and return them (shown once). The PIN itself is never audited."""
+    staff = get_staff(db, name)
+    generated = None if pin else new_digits(6)
+    staff.pin_hash = hasher.hash(pin or generated or "")
+    audit.record(db, now=now, staff_id=actor_id, action="staff.set_pin", target=name)
+    return generated
+
+
+def set_card(
+    db: Session, *, now: datetime, actor_id: int, name: str, card_uid: str | None
+) -> Staff:
+    """Register (or with None forget) a staff card's UID; one card belongs to one person."""
+    staff = get_staff(db, name)
+    if card_uid is not None:
+        holder = db.scalar(select(Staff).where(Staff.card_uid == card_uid))
+        if holder is not None and holder.id != staff.id:
+            raise Conflict(f"This card is already registered to {holder.name!r}; clear it first.")
+    staff.card_uid = card_uid
+    try:
+        db.flush()
+    except IntegrityError:
+        db.rollback()
+        raise Conflict(
+            "This card was registered to someone else just now; clear it first."
+        ) from None
+    action = "staff.set_card" if card_uid else "staff.clear_card"
+    audit.record(db, now=now, staff_id=actor_id, action=action, target=name)
+    return staff
 
 
 def _locked(db: Session, name: str, now: datetime) -> LoginFailure | None:

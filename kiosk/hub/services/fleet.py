@@ -147,6 +147,19 @@ def list_kiosks(db: Session) -> list[tuple[Kiosk, str]]:
     return [(k, n) for k, n in db.execute(query)]
 
 
+def kiosks_of(db: Session, site_ids: list[int] | None) -> list[tuple[Kiosk, str]]:
+    """Enrolled, unrevoked kiosks of ``site_ids`` (None: all), by site name and place."""
+    query = (
+        select(Kiosk, Site.name)
+        .join(Site, Site.id == Kiosk.site_id)
+        .where(Kiosk.revoked.is_(False))
+        .order_by(Site.name, Kiosk.place, Kiosk.id)
+    )
+    if site_ids is not None:
+        query = query.where(Kiosk.site_id.in_(site_ids))
+    return [(k, n) for k, n in db.execute(query)]
+
+
 def revoke(db: Session, *, now: datetime, actor_id: int, kiosk_id: int) -> Kiosk:
     kiosk = db.get(Kiosk, kiosk_id)
     if kiosk is None:

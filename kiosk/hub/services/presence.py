@@ -28,6 +28,10 @@ class Presence:
         with self._lock:
             self._kiosks[kiosk_id] = now
 
+    def kiosk_last_seen(self, kiosk_id: int) -> datetime | None:
+        with self._lock:
+            return self._kiosks.get(kiosk_id)
+
     def session_seen(self, session_id: int, now: datetime) -> None:
         with self._lock:
             self._sessions[session_id] = now

@@ -18,6 +18,7 @@ from kiosk.hub.models import HelpRequest, Site, Staff
 from kiosk.hub.services import audit, events, views
 from kiosk.hub.services.accounts import Principal
 from kiosk.hub.services.fleet import KioskRef
+from kiosk.protocol.common import ON_BEHALF_ROLES
 
 OPEN = ("waiting", "claimed")
 
@@ -53,6 +54,8 @@ def get_for_staff(db: Session, who: Principal, request_id: int) -> HelpRequest:
         raise NotFound(f"No help request {request_id}.")
     if not who.serves(req.site_id):
         raise Forbidden("This request is at a site you do not serve.")
+    if who.escalated_only and req.escalated_at is None:
+        raise Forbidden("Regional staff act only on requests that waited past their site's limit.")
     return req
 
 
@@ -97,7 +100,10 @@ def cancel(db: Session, kiosk: KioskRef, request_id: int, *, now: datetime) -> H
     return req
 
 
-def claim(db: Session, who: Principal, request_id: int, *, now: datetime) -> HelpRequest:
+def claim(
+    db: Session, who: Principal, request_id: int, *, now: datetime, **detail: Any
+) -> HelpRequest:
+    """Take a waiting request; ``detail`` goes to the audit entry (e.g. ``assist_id``)."""
     req = get_for_staff(db, who, request_id)
     if not _transition(db, req, ("waiting",), state="claimed", claimed_at=now, helper_id=who.id):
         if req.state == "claimed":
@@ -106,7 +112,7 @@ def claim(db: Session, who: Principal, request_id: int, *, now: datetime) -> Hel
             raise Conflict(f"Already taken by {name}.")
         raise Conflict(f"The request is {req.state}; it can no longer be taken.")
     _emit(db, req, "claimed", now, helper=who.display_name)
-    audit.record(db, now=now, staff_id=who.id, action="request.claim", **_where(req))
+    audit.record(db, now=now, staff_id=who.id, action="request.claim", **_where(req), **detail)
     return req
 
 
@@ -164,35 +170,53 @@ def message(
     return found
 
 
-def resolve(
-    db: Session, who: Principal, request_id: int, outcome: dict[str, Any], *, now: datetime
-) -> HelpRequest:
-    """Close a request the caller has taken, with its outcome."""
-    if outcome["on_behalf"] and who.role not in ("staff", "admin"):
+def check_on_behalf(who: Principal, on_behalf: bool) -> None:
+    if on_behalf and who.role not in ON_BEHALF_ROLES:
         raise Forbidden("Volunteers never act on a visitor's behalf; only staff may record it.")
+
+
+def resolve(
+    db: Session,
+    who: Principal,
+    request_id: int,
+    outcome: dict[str, Any],
+    *,
+    now: datetime,
+    **detail: Any,
+) -> HelpRequest:
+    """Close a request the caller has taken, with its outcome; ``detail`` goes to the audit."""
+    check_on_behalf(who, outcome["on_behalf"])
     req = _own_claim(db, who, request_id)
     if not _transition(db, req, ("claimed",), state="resolved", resolved_at=now, **outcome):
         raise Conflict(f"The request is {req.state}; it cannot be resolved.")
     _emit(db, req, "resolved", now)
-    audit.record(db, now=now, staff_id=who.id, action="request.resolve", **_where(req))
+    audit.record(db, now=now, staff_id=who.id, action="request.resolve", **_where(req), **detail)
     return req
 
 
-def queue(db: Session, site_ids: list[int] | None) -> list[HelpRequest]:
+def queue(
+    db: Session, site_ids: list[int] | None, *, escalated_only: bool = False
+) -> list[HelpRequest]:
     """Open requests in the order to serve: escalated first, then oldest first."""
     query = select(HelpRequest).where(HelpRequest.state.in_(OPEN))
     if site_ids is not None:
         query = query.where(HelpRequest.site_id.in_(site_ids))
+    if escalated_only:
+        query = query.where(HelpRequest.escalated_at.is_not(None))
     order = (HelpRequest.escalated_at.is_(None), HelpRequest.created_at, HelpRequest.id)
     return list(db.scalars(query.order_by(*order)))
 
 
-def history(db: Session, site_ids: list[int] | None, *, now: datetime) -> list[HelpRequest]:
+def history(
+    db: Session, site_ids: list[int] | None, *, now: datetime, escalated_only: bool = False
+) -> list[HelpRequest]:
     """Today's requests (UTC day), newest first."""
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     query = select(HelpRequest).where(HelpRequest.created_at >= start)
     if site_ids is not None:
         query = query.where(HelpRequest.site_id.in_(site_ids))
+    if escalated_only:
+        query = query.where(HelpRequest.escalated_at.is_not(None))
     return list(db.scalars(query.order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())))
 
 

@@ -7,10 +7,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kiosk.hub.models import HelpRequest, Kiosk, Site, Staff
+from kiosk.hub.config import AssistSettings
+from kiosk.hub.models import AuditEntry, HelpRequest, Kiosk, Site, Staff
+from kiosk.hub.services import fleet
+from kiosk.hub.services.presence import Presence
 from kiosk.protocol.admin import KioskOut, SiteOut, StaffListOut
+from kiosk.protocol.assist import AuditEntryOut
 from kiosk.protocol.kiosk import KioskEventOut, KioskRequestOut, QuickMessageOut
-from kiosk.protocol.staff import HistoryItemOut, OutcomeOut, QueueItemOut, StaffEventOut
+from kiosk.protocol.staff import (
+    HistoryItemOut,
+    OutcomeOut,
+    QueueItemOut,
+    StaffEventOut,
+    StaffKioskOut,
+)
 
 
 def queue_item(db: Session, req: HelpRequest, now: datetime) -> QueueItemOut:
@@ -154,4 +164,47 @@ def staff_list_item(staff: Staff, site_ids: list[int]) -> StaffListOut:
         site_ids=site_ids,
         disabled=staff.disabled,
         last_login_at=staff.last_login_at,
+        has_pin=staff.pin_hash is not None,
+        has_card=staff.card_uid is not None,
+    )
+
+
+def staff_kiosks(
+    db: Session,
+    site_ids: list[int] | None,
+    presence: Presence,
+    now: datetime,
+    settings: AssistSettings,
+) -> list[StaffKioskOut]:
+    """Kiosks of ``site_ids`` (None: all) with when each was last heard from: the newer of the
+    database's time and this instance's buffered heartbeat."""
+    out = []
+    for kiosk, site_name in fleet.kiosks_of(db, site_ids):
+        seen = [t for t in (kiosk.last_seen_at, presence.kiosk_last_seen(kiosk.id)) if t]
+        last = max(seen) if seen else None
+        online = last is not None and (now - last).total_seconds() <= settings.kiosk_online_seconds
+        out.append(
+            StaffKioskOut(
+                id=kiosk.id,
+                site_id=kiosk.site_id,
+                site_name=site_name,
+                place=kiosk.place,
+                last_seen_at=last,
+                online=online,
+            )
+        )
+    return out
+
+
+def audit_entry(entry: AuditEntry, staff_name: str | None) -> AuditEntryOut:
+    return AuditEntryOut(
+        id=entry.id,
+        at=entry.at,
+        staff_id=entry.staff_id,
+        staff_name=staff_name,
+        action=entry.action,
+        kiosk_id=entry.kiosk_id,
+        site_id=entry.site_id,
+        request_id=entry.request_id,
+        detail=entry.detail or {},
     )

@@ -2,12 +2,13 @@
 
 from fastapi import APIRouter
 
-from kiosk.hub.api.v1 import admin, kiosk, staff
+from kiosk.hub.api.v1 import admin, assist, kiosk, staff
 
 
 def build_router() -> APIRouter:
     router = APIRouter()
     router.include_router(kiosk.router)
+    router.include_router(assist.router)
     router.include_router(staff.router)
     router.include_router(admin.router)
     return router

@@ -1,27 +1,35 @@
-"""Routes for admins: sites, kiosk enrolment codes, kiosks and staff accounts."""
+"""Routes for admins: sites, kiosk enrolment codes, kiosks, staff accounts (with their kiosk
+PINs and cards) and the audit log (JSON and CSV)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
-from kiosk.hub.api.v1.deps import AdminUser, Db, HubDep
+from kiosk.hub.api.v1.deps import AdminUser, Db, HubDep, in_write_turn
 from kiosk.hub.models import Staff
-from kiosk.hub.services import accounts, fleet, views
+from kiosk.hub.services import accounts, audit, fleet, views
 from kiosk.protocol.admin import (
+    CardIn,
     EnrolmentIn,
     EnrolmentOut,
     KioskOut,
     PasswordIn,
     PasswordOut,
+    PinIn,
+    PinOut,
     SiteIn,
     SiteOut,
     StaffCreatedOut,
     StaffIn,
     StaffListOut,
 )
+from kiosk.protocol.assist import AuditEntryOut
 from kiosk.protocol.common import ErrorOut
 
 router = APIRouter(
@@ -146,3 +154,93 @@ def set_password(
     )
     db.commit()
     return PasswordOut(name=name, password=generated)
+
+
+@router.post("/staff/{name}/pin", response_model=PinOut)
+def set_pin(name: StaffName, body: PinIn, who: AdminUser, hub: HubDep, db: Db) -> PinOut:
+    """Set the kiosk PIN (assisted mode), or generate six digits shown once."""
+    generated = accounts.set_pin(
+        db, hub.hasher, now=hub.clock(), actor_id=who.id, name=name, pin=body.pin
+    )
+    db.commit()
+    return PinOut(name=name, pin=generated)
+
+
+@router.post("/staff/{name}/card", response_model=StaffListOut)
+def set_card(name: StaffName, body: CardIn, who: AdminUser, hub: HubDep, db: Db) -> StaffListOut:
+    """Register the staff card's UID (or forget it with null)."""
+    staff = accounts.set_card(
+        db, now=hub.clock(), actor_id=who.id, name=name, card_uid=body.card_uid
+    )
+    out = views.staff_list_item(staff, accounts.site_ids_of(db, staff.id))
+    db.commit()
+    return out
+
+
+def _as_utc(moment: datetime | None) -> datetime | None:
+    """A time without a zone is the hub's local time (as the dashboard shows times)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.astimezone()).astimezone(UTC)
+
+
+def audit_filter(
+    since: datetime | None = None,
+    until: datetime | None = None,
+    kiosk_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    staff_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    action: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_.]+$")] = None,
+) -> audit.AuditFilter:
+    """Query parameters of the audit endpoints: ``since`` (inclusive) and ``until`` (exclusive)
+    are ISO 8601 times or dates; one without a zone is the hub's local time."""
+    return audit.AuditFilter(_as_utc(since), _as_utc(until), kiosk_id, staff_id, action)
+
+
+AuditQuery = Annotated[audit.AuditFilter, Depends(audit_filter)]
+
+
+@router.get("/audit", response_model=list[AuditEntryOut])
+def audit_log(
+    who: AdminUser,
+    db: Db,
+    filters: AuditQuery,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+) -> list[AuditEntryOut]:
+    """Audit entries, newest first: who, when, which kiosk, what kind. Admins only."""
+    return [views.audit_entry(e, name) for e, name in audit.entries(db, filters, limit)]
+
+
+@router.get(
+    "/audit.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with a header row"}},
+)
+async def audit_csv(who: AdminUser, hub: HubDep, filters: AuditQuery) -> StreamingResponse:
+    """The audit log as CSV (UTF-8 with a byte-order mark, so that spreadsheets read ä and ö
+    right), every matching entry, newest first. The export itself is audited."""
+
+    def note() -> None:
+        with hub.transaction() as db:
+            audit.record(
+                db,
+                now=hub.clock(),
+                staff_id=who.id,
+                action="audit.export",
+                filter=filters.as_detail(),
+            )
+
+    await in_write_turn(hub, note)
+
+    def body() -> Iterator[bytes]:
+        yield "\ufeff".encode()
+        with hub.readers() as db:
+            rows = db.execute(audit.query(filters, None).execution_options(yield_per=500))
+            for piece in audit.csv_lines((row[0], row[1]) for row in rows):
+                yield piece.encode("utf-8")
+
+    stamp = hub.clock().strftime("%Y%m%d-%H%M")
+    headers = {
+        "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
+        "Cache-Control": "no-store",
+    }
+    return StreamingResponse(body(), media_type="text/csv; charset=utf-8", headers=headers)

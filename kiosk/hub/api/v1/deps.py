@@ -7,11 +7,12 @@ kiosk one checks its token inside its first read.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub.context import Hub
 from kiosk.hub.errors import Forbidden, Unauthorized
@@ -29,6 +30,15 @@ def get_hub(request: Request) -> Hub:
 
 
 HubDep = Annotated[Hub, Depends(get_hub)]
+T = TypeVar("T")
+
+
+async def in_write_turn(hub: Hub, fn: Callable[[], T]) -> T:
+    """Run ``fn`` (which writes) in a worker thread, after taking the SQLite writers' turn."""
+    if hub.write_gate is None:
+        return await run_in_threadpool(fn)
+    async with hub.write_gate:
+        return await run_in_threadpool(fn)
 
 
 async def write_turn(request: Request, hub: HubDep) -> AsyncIterator[None]:

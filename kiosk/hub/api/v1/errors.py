@@ -15,10 +15,17 @@ from kiosk.protocol.common import ErrorOut, FieldErrorOut
 log = logging.getLogger(__name__)
 
 
-def _answer(status: int, detail: str, errors: list[FieldErrorOut] | None = None) -> JSONResponse:
+def _answer(
+    status: int,
+    detail: str,
+    errors: list[FieldErrorOut] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     body = ErrorOut(detail=detail, errors=errors or [])
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers or None)
 
 
 def _field(loc: tuple) -> str:
@@ -38,7 +45,7 @@ def _problem(err: dict) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def _hub_error(_: Request, exc: HubError) -> JSONResponse:
-        return _answer(exc.status, exc.user_message)
+        return _answer(exc.status, exc.user_message, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
+from datetime import datetime
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from kiosk.hub.api.v1 import idempotency
 from kiosk.hub.api.v1.deps import Db, HubDep, KioskAuth, bearer_token
 from kiosk.hub.api.v1.longpoll import long_poll
 from kiosk.hub.context import Hub
 from kiosk.hub.errors import Unauthorized
-from kiosk.hub.models import HelpRequest, IdempotencyRecord, Kiosk
+from kiosk.hub.models import HelpRequest, Kiosk
 from kiosk.hub.services import events, fleet, requests, views
-from kiosk.protocol.common import IDEMPOTENCY_HEADER, REPLAY_HEADER, ErrorOut
+from kiosk.protocol.common import ErrorOut
 from kiosk.protocol.kiosk import (
     EnrolIn,
     EnrolOut,
@@ -32,10 +32,7 @@ from kiosk.protocol.kiosk import (
 
 router = APIRouter(responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}})
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-IdemKey = Annotated[
-    str,
-    Header(alias=IDEMPOTENCY_HEADER, min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$"),
-]
+IdemKey = idempotency.IdemKey
 
 
 @router.post("/enrol", status_code=201, response_model=EnrolOut, tags=["kiosk"])
@@ -90,31 +87,14 @@ async def heartbeat(body: HeartbeatIn, request: Request, hub: HubDep) -> Heartbe
     return out
 
 
-def _view(hub: Hub, db: Session, req: HelpRequest) -> KioskRequestOut:
+def kiosk_view(hub: Hub, db: Session, req: HelpRequest) -> KioskRequestOut:
+    """A request as its kiosk sees it (place in the queue, rough expected wait)."""
     return views.kiosk_request(
         db,
         req,
         position=requests.position(db, req),
         wait_per_person=hub.settings.requests.average_help_minutes * 60,
         helpers=len(fleet.helpers_on_duty(db, req.site_id)),
-    )
-
-
-def _replay(record: IdempotencyRecord, body_hash: str) -> Response:
-    if record.request_hash != body_hash:
-        return Response(
-            ErrorOut(
-                detail=f"This {IDEMPOTENCY_HEADER} was already used for a different request; "
-                "use a new key for a new request."
-            ).model_dump_json(),
-            status_code=409,
-            media_type="application/json",
-        )
-    return Response(
-        record.body,
-        status_code=record.status_code,
-        media_type="application/json",
-        headers={REPLAY_HEADER: "true"},
     )
 
 
@@ -143,35 +123,13 @@ async def create_request(
 
 
 def _create(hub: Hub, token: str, body: HelpRequestIn, key: str) -> Response:
-    body_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
-    with hub.sessions() as db:
-        kiosk = fleet.kiosk_by_token(db, token)
-        record = db.get(IdempotencyRecord, (kiosk.id, key))
-        if record is not None:
-            return _replay(record, body_hash)
-        now = hub.clock()
+    def work(db: Session, kiosk: fleet.KioskRef, now: datetime) -> tuple[int, str]:
         req = requests.create(db, kiosk, body.model_dump(), now=now)
-        text = _view(hub, db, req).model_dump_json()
-        db.add(
-            IdempotencyRecord(
-                kiosk_id=kiosk.id,
-                key=key,
-                request_hash=body_hash,
-                status_code=201,
-                body=text,
-                created_at=now,
-            )
-        )
-        try:
-            db.commit()
-        except IntegrityError:
-            # The same key arrived twice at once and the other call won: answer as it did.
-            db.rollback()
-            record = db.get(IdempotencyRecord, (kiosk.id, key))
-            if record is None:
-                raise
-            return _replay(record, body_hash)
-    return Response(text, status_code=201, media_type="application/json")
+        return 201, kiosk_view(hub, db, req).model_dump_json()
+
+    return idempotency.run_once(
+        hub, token, key, idempotency.body_hash(body.model_dump_json()), work
+    )
 
 
 @router.get(
@@ -181,7 +139,7 @@ def _create(hub: Hub, token: str, body: HelpRequestIn, key: str) -> Response:
     tags=["kiosk"],
 )
 def read_request(request_id: RequestId, kiosk: KioskAuth, hub: HubDep, db: Db) -> KioskRequestOut:
-    return _view(hub, db, requests.get_for_kiosk(db, kiosk, request_id))
+    return kiosk_view(hub, db, requests.get_for_kiosk(db, kiosk, request_id))
 
 
 @router.post(
@@ -192,7 +150,7 @@ def read_request(request_id: RequestId, kiosk: KioskAuth, hub: HubDep, db: Db) -
 )
 def cancel_request(request_id: RequestId, kiosk: KioskAuth, hub: HubDep, db: Db) -> KioskRequestOut:
     req = requests.cancel(db, kiosk, request_id, now=hub.clock())
-    out = _view(hub, db, req)
+    out = kiosk_view(hub, db, req)
     db.commit()
     return out
 

@@ -21,8 +21,9 @@ from kiosk.hub.api.v1.deps import (
 from kiosk.hub.api.v1.longpoll import long_poll
 from kiosk.hub.context import Hub
 from kiosk.hub.errors import Forbidden, HubError
-from kiosk.hub.services import accounts, events, fleet, requests, views
+from kiosk.hub.services import accounts, assist, events, fleet, requests, views
 from kiosk.hub.services.accounts import Principal
+from kiosk.protocol.assist import UnlockCodeOut
 from kiosk.protocol.common import ErrorOut
 from kiosk.protocol.kiosk import QuickMessageOut
 from kiosk.protocol.staff import (
@@ -36,6 +37,7 @@ from kiosk.protocol.staff import (
     QueueItemOut,
     ResolveIn,
     StaffEventsOut,
+    StaffKioskOut,
     StaffOut,
     StaffSiteOut,
 )
@@ -46,6 +48,7 @@ router = APIRouter(
     responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+KioskId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 SiteFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 
 
@@ -164,7 +167,8 @@ def _scope(who: Principal, site_id: int | None) -> list[int] | None:
 def queue(who: StaffUser, hub: HubDep, db: Db, site_id: SiteFilter = None) -> list[QueueItemOut]:
     """Open requests of the caller's sites in the order to serve."""
     now = hub.clock()
-    return [views.queue_item(db, r, now) for r in requests.queue(db, _scope(who, site_id))]
+    rows = requests.queue(db, _scope(who, site_id), escalated_only=who.escalated_only)
+    return [views.queue_item(db, r, now) for r in rows]
 
 
 @router.get("/history", response_model=list[HistoryItemOut])
@@ -172,7 +176,7 @@ def history(
     who: StaffUser, hub: HubDep, db: Db, site_id: SiteFilter = None
 ) -> list[HistoryItemOut]:
     now = hub.clock()
-    rows = requests.history(db, _scope(who, site_id), now=now)
+    rows = requests.history(db, _scope(who, site_id), now=now, escalated_only=who.escalated_only)
     return [views.history_item(db, r, now) for r in rows]
 
 
@@ -239,6 +243,9 @@ def resolve(
 
 @router.post("/duty", response_model=DutyOut)
 def duty(body: DutyIn, who: StaffUser, hub: HubDep, db: Db) -> DutyOut:
+    if who.escalated_only:
+        # Why: the kiosk's home screen would say a helper is at the desk; regional staff are not.
+        raise Forbidden("Regional staff do not go on duty at a site's desk.")
     helpers = fleet.set_duty(
         db,
         now=hub.clock(),
@@ -251,6 +258,36 @@ def duty(body: DutyIn, who: StaffUser, hub: HubDep, db: Db) -> DutyOut:
     return DutyOut(site_id=body.site_id, on_duty=body.on_duty, helpers_on_duty=helpers)
 
 
+@router.get("/kiosks", response_model=list[StaffKioskOut])
+def my_kiosks(who: StaffUser, hub: HubDep, db: Db) -> list[StaffKioskOut]:
+    """The kiosks of the caller's sites (admin: all), to unlock one for assisted mode."""
+    return views.staff_kiosks(db, who.site_ids, hub.presence, hub.clock(), hub.settings.assist)
+
+
+@router.post(
+    "/kiosks/{kiosk_id}/unlock-code",
+    status_code=201,
+    response_model=UnlockCodeOut,
+    responses={404: {"model": ErrorOut}},
+)
+def unlock_code(kiosk_id: KioskId, who: StaffUser, hub: HubDep, db: Db) -> JSONResponse:
+    """A fresh six-digit code that switches this one kiosk into assisted mode for the caller;
+    valid ``assist.unlock_code_minutes``, once. Shown only in this answer (never cached)."""
+    code, kiosk, expires = assist.create_code(
+        db,
+        hub.hasher,
+        who,
+        kiosk_id,
+        now=hub.clock(),
+        minutes=hub.settings.assist.unlock_code_minutes,
+    )
+    out = UnlockCodeOut(kiosk_id=kiosk.id, place=kiosk.place, code=code, expires_at=expires)
+    db.commit()
+    return JSONResponse(
+        out.model_dump(mode="json"), status_code=201, headers={"Cache-Control": "no-store"}
+    )
+
+
 def _staff_keys(who: Principal) -> list[str]:
     return ["all"] if who.site_ids is None else [f"site:{s}" for s in who.own_site_ids]
 
@@ -261,7 +298,10 @@ def _reader(hub: Hub, who: Principal, after: int):  # type: ignore[no-untyped-de
     def read() -> tuple[list, int, list[str]]:  # type: ignore[type-arg]
         with hub.readers() as db:
             rows, last = events.for_staff(db, who.site_ids, after)
-            return [views.staff_event(r) for r in rows], last, keys
+            found = [views.staff_event(r) for r in rows]
+            if who.escalated_only:
+                found = [e for e in found if e.request is None or e.request.escalated]
+            return found, last, keys
 
     return read
 

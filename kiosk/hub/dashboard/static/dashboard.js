@@ -64,7 +64,9 @@
     $("count").textContent = open.length ? "(" + open.length + ")" : "";
   }
   function visible(item) {
-    return OPEN.has(item.state) && (me.role === "admin" || mySites.has(item.site_id));
+    // Regional staff see only the requests that waited past their site's limit (issue #6).
+    return OPEN.has(item.state) && (me.role === "admin" || mySites.has(item.site_id)) &&
+      (me.role !== "regional" || item.escalated);
   }
   function card(item) {
     const node = $("item-tpl").content.firstElementChild.cloneNode(true);
@@ -165,6 +167,7 @@
     site.i_am_on_duty = helpers.includes(me.display_name);
     $("duty-" + siteId).textContent = helpers.length ? fmt(T.helpers_on_duty, { names: helpers.join(", ") }) : T.nobody_on_duty;
     const button = document.querySelector('button.duty[data-site="' + siteId + '"]');
+    if (!button) return; // regional staff have no duty button
     button.dataset.on = String(site.i_am_on_duty);
     button.className = "duty " + (site.i_am_on_duty ? "on" : "off");
     button.textContent = site.i_am_on_duty ? T.go_off_duty : T.go_on_duty;
