@@ -34,5 +34,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     from kiosk.ui.app import KioskApp
 
-    KioskApp(settings, kiosk_mode=display.kiosk_mode and not args.windowed).run()
-    return 0
+    app = KioskApp(settings, kiosk_mode=display.kiosk_mode and not args.windowed)
+    app.run()
+    # Non-zero only after an admin's maintenance exit (the systemd unit does not restart then).
+    return app.exit_status

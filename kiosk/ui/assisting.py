@@ -11,7 +11,8 @@ from typing import Any
 
 from kivy.clock import Clock
 
-from kiosk.ui.viewmodels.assist import ASSIST_SCREENS, AssistVM
+from kiosk.ui.screen_names import ASSIST_SCREENS
+from kiosk.ui.viewmodels.assist import AssistVM
 
 log = logging.getLogger("kiosk.assist")
 
@@ -36,7 +37,6 @@ def compose_assist(app: Any, gateway: Any = None) -> AssistVM:
     vm.translate = app.tr._
     vm.open_demo = app.open_demo
     vm.say_always = lambda text: app.read_aloud.say(text, always=True)
-    vm.request_id_of = lambda: app.link.status.request_id if app.link is not None else None
     vm.watch_help(app.help)
 
     def left(_vm: AssistVM, reason: str) -> None:
@@ -44,7 +44,7 @@ def compose_assist(app: Any, gateway: Any = None) -> AssistVM:
         app.player.stop()
         app.session.session.typed.clear()
 
-    vm.bind(on_left=left, on_exit_app=lambda _vm, _reason: app.leave_for_desktop())
+    vm.bind(on_left=left, on_exit_app=lambda _vm, _reason: leave_for_desktop(app))
     app.card.bind(on_staff_card=lambda _card, event: vm.open_login("card", card_uid=event.uid))
     visitor_hold = app.session.hold
     # A helper at the kiosk holds the visitor's session; assisted mode has its own idle exit.
@@ -55,6 +55,13 @@ def compose_assist(app: Any, gateway: Any = None) -> AssistVM:
     screen_args["assisted"]["catalogue"] = app.catalogue
     app._screen_args.update(screen_args)
     return vm
+
+
+def leave_for_desktop(app: Any) -> None:
+    """The maintenance exit: stop the app cleanly with the status systemd does not restart."""
+    log.warning("maintenance exit to the desktop by an admin")
+    app.exit_status = MAINTENANCE_EXIT_STATUS
+    app.stop()
 
 
 def stop_assist(vm: AssistVM | None) -> None:

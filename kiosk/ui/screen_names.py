@@ -17,7 +17,14 @@ SCREEN_NAMES = (
     "demo",
     "keyboard",
     "completion",
+    "assist_login",
+    "assisted",
+    "assist_resolve",
+    "consent",
 )
 #: Screens of the help flow (the top bar's Back from any of them returns to what the visitor
 #: was doing; a demo in progress stays open behind them).
 HELP_SCREENS = ("help", "help_queue", "help_coming", "help_unreachable", "help_ended")
+#: Screens of assisted mode (staff at the kiosk; docs/assisted.md). Not read aloud by
+#: themselves: the consent question is always read, the staff's screens never.
+ASSIST_SCREENS = ("assist_login", "assisted", "assist_resolve", "consent")

@@ -18,12 +18,11 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 
 from kiosk.core.assist import AssistMode, EmergencyGuard, Helper, NotAllowed
 from kiosk.ui.i18n import N_
+from kiosk.ui.screen_names import ASSIST_SCREENS  # noqa: F401  (re-exported)
 from kiosk.ui.viewmodels.staff_login import StaffLoginForm
 
 log = logging.getLogger("kiosk.assist")
 
-#: Screens of assisted mode (the staff login shows without the visitor's bars).
-ASSIST_SCREENS = ("assist_login", "assisted", "assist_resolve", "consent")
 ROLE_NAMES = {
     "volunteer": N_("volunteer"),
     "staff": N_("staff"),
@@ -109,7 +108,6 @@ class AssistVM(StaffLoginForm):
         self.launch: Callable[[list[str]], Any] = _popen
         self.say_always: Callable[[str], None] = lambda _text: None
         self.translate: Callable[[str], str] = lambda text: text
-        self.request_id_of: Callable[[], int | None] = lambda: None
         self._browsers: list[Any] = []
         self._on_behalf_seen = False
 
@@ -192,7 +190,7 @@ class AssistVM(StaffLoginForm):
         def changed(*_: object) -> None:
             self.request_open = bool(self.request_id)
 
-        help_vm.bind(phase=changed)
+        help_vm.bind(phase=changed, request_id=changed)
         changed()
 
     @property
@@ -201,7 +199,7 @@ class AssistVM(StaffLoginForm):
         help_vm = self.help
         if help_vm is None or not help_vm.is_open:
             return 0
-        return int(self.request_id_of() or 0)
+        return int(help_vm.request_id)
 
     def claim_request(self) -> None:
         rid, helper = self.request_id, self.mode.helper

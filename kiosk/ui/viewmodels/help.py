@@ -57,6 +57,8 @@ class HelpVM(EventDispatcher):
     message = StringProperty("")
     escalated = BooleanProperty(False)
     helper_on_duty = BooleanProperty(False)
+    #: The hub's id of the request (0 until delivered): a helper at the kiosk acts on it.
+    request_id = NumericProperty(0)
     topic = StringProperty("")
     topics = ListProperty(TOPICS[1:])
 
@@ -149,6 +151,7 @@ class HelpVM(EventDispatcher):
             self._key = status.key  # left open by a previous run (restart): show it
         if status.key is None or status.key != self._key:
             return  # news of a request the visitor has left (cancelled, session over)
+        self.request_id = status.request_id or 0
         self.position = status.position or 0
         wait = status.expected_wait_seconds
         self.wait_minutes = 0 if wait is None else max(1, round(wait / 60))

@@ -66,6 +66,22 @@ class KMaybeButton(KButton):
     shown = BooleanProperty(True)
 
 
+class KSection(BoxLayout):
+    """A part of a page that folds away whole (one gap left) unless ``shown``. Folded, its
+    widgets still have their sizes (laid over what follows), so it lets every touch through."""
+
+    shown = BooleanProperty(True)
+
+    def on_touch_down(self, touch):  # noqa: ANN001
+        return super().on_touch_down(touch) if self.shown else False
+
+    def on_touch_move(self, touch):  # noqa: ANN001
+        return super().on_touch_move(touch) if self.shown else False
+
+    def on_touch_up(self, touch):  # noqa: ANN001
+        return super().on_touch_up(touch) if self.shown else False
+
+
 class KPage(ScrollView):
     """A screen's content: a vertical column that scrolls when large text makes it long."""
 

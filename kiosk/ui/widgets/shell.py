@@ -82,7 +82,7 @@ class KioskShell(BoxLayout):
             return
         self._forget_corner()
         self._corner = (touch, self.assist.now())
-        self._corner_check = Clock.schedule_interval(self._check_corner, 0.1)
+        self._corner_check = Clock.schedule_interval(self._check_corner, 0)  # each frame
 
     def _check_corner(self, _dt: float) -> None:
         touch, since = self._corner
