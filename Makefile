@@ -39,7 +39,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Compiled catalogues (.mo) are build output: made from the .po files at every set-up.
+# Compiled catalogues (.mo) are build output: made from the .po files at every set-up (both
+# domains: the kiosk's and the dashboard's).
 locale: $(STAMP)
 	$(BIN)/python -m kiosk.ui.i18n_build compile
 

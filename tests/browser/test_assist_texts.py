@@ -3,14 +3,15 @@ the assisted-mode pages' texts are checked with all others by test_texts.py."""
 
 from __future__ import annotations
 
-from kiosk.hub.dashboard import assist_pages, texts
+from kiosk.hub.dashboard import assist_pages, i18n
 
 
 def test_every_offered_action_has_a_label_in_every_language() -> None:
     for action in assist_pages._ACTIONS:
-        for lang in texts.LANGUAGES:
+        for lang in i18n.LANGUAGES:
             label = assist_pages._action_label(action, lang)
             assert label != action, (action, lang)
+    assert assist_pages._action_label("kiosk.revoke", "sv") == "Kiosk spärrad"
     assert assist_pages._action_label("something.new", "sv") == "something.new"
 
 

@@ -18,7 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from kiosk.hub.api.v1.deps import SESSION_COOKIE, in_write_turn
-from kiosk.hub.dashboard import auth, texts
+from kiosk.hub.dashboard import auth, i18n
+from kiosk.hub.dashboard.i18n import N_
 from kiosk.hub.errors import HubError
 from kiosk.hub.models import Kiosk, Staff
 from kiosk.hub.services import assist, audit, views
@@ -74,10 +75,10 @@ def add_routes(
             return login_again(request)
         form = await request.form()
         if not auth.same(str(form.get("csrf", "")), who.csrf_token):
-            return render(request, "error.html", status=403, message_key="form_expired")
+            return render(request, "error.html", status=403, message=i18n.FORM_EXPIRED)
         kiosk_id = _int(str(form.get("kiosk_id", "")))
         if kiosk_id is None:
-            return render(request, "error.html", status=403, message_key="no_access")
+            return render(request, "error.html", status=403, message=i18n.NO_ACCESS)
         hub = auth.hub_of(request)
         minutes = hub.settings.assist.unlock_code_minutes
 
@@ -96,7 +97,7 @@ def add_routes(
         try:
             made = await in_write_turn(hub, make)
         except HubError:
-            return render(request, "error.html", status=403, message_key="no_access")
+            return render(request, "error.html", status=403, message=i18n.NO_ACCESS)
         made["seconds"] = int((made["expires"] - hub.clock()).total_seconds())
         return kiosks_page(request, who, made)
 
@@ -106,7 +107,7 @@ def add_routes(
         if who is None:
             return login_again(request)
         if who.role != "admin":
-            return render(request, "error.html", status=403, message_key="no_access")
+            return render(request, "error.html", status=403, message=i18n.NO_ACCESS)
         hub = auth.hub_of(request)
         form, filters = _audit_filters(request)
         with hub.readers() as db:
@@ -114,9 +115,7 @@ def add_routes(
             places = dict(db.execute(select(Kiosk.id, Kiosk.place).order_by(Kiosk.place)).all())
             staff = dict(db.execute(select(Staff.id, Staff.name).order_by(Staff.name)).all())
         query = {k: v for k, v in filters.as_detail().items()}
-        lang = texts.pick_language(
-            request.query_params.get("lang") or request.cookies.get("kiosk_dashboard_lang")
-        )
+        lang = i18n.request_language(request)
         return render(
             request,
             "audit.html",
@@ -135,45 +134,47 @@ def add_routes(
         )
 
 
-# Actions offered in the audit page's filter (any other can still be typed in the URL).
-_ACTIONS = (
-    "assist_unlock",
-    "assist_unlock_failed",
-    "assist_code_created",
-    "assist_end",
-    "emergency_unlock",
-    "on_behalf_start",
-    "on_behalf_start_refused",
-    "on_behalf_end",
-    "real_service_opened",
-    "maintenance_exit",
-    "maintenance_exit_refused",
-    "request.claim",
-    "request.release",
-    "request.move",
-    "request.message",
-    "request.resolve",
-    "duty.on",
-    "duty.off",
-    "staff.login",
-    "staff.logout",
-    "staff.add",
-    "staff.disable",
-    "staff.set_password",
-    "staff.set_pin",
-    "staff.set_card",
-    "staff.clear_card",
-    "site.add",
-    "site.quick_messages",
-    "kiosk.enrolment_code",
-    "kiosk.revoke",
-    "audit.export",
-)
+# Actions offered in the audit page's filter (any other can still be typed in the URL), each
+# with its label on the page.
+_ACTIONS = {
+    "assist_unlock": N_("Switched into assisted mode"),
+    "assist_unlock_failed": N_("Failed unlock attempt"),
+    "assist_code_created": N_("Unlock code made"),
+    "assist_end": N_("Left assisted mode"),
+    "emergency_unlock": N_("Unlocked with the emergency code"),
+    "on_behalf_start": N_("On the visitor's behalf, with consent"),
+    "on_behalf_start_refused": N_("On-behalf refused"),
+    "on_behalf_end": N_("On-behalf ended"),
+    "real_service_opened": N_("Real service opened"),
+    "maintenance_exit": N_("Left for the desktop (maintenance)"),
+    "maintenance_exit_refused": N_("Maintenance exit refused"),
+    "request.claim": N_("Request taken"),
+    "request.release": N_("Request given back"),
+    "request.move": N_("Request moved"),
+    "request.message": N_("Quick message sent"),
+    "request.resolve": N_("Request resolved"),
+    "duty.on": N_("Went on duty"),
+    "duty.off": N_("Went off duty"),
+    "staff.login": N_("Logged in"),
+    "staff.logout": N_("Logged out"),
+    "staff.add": N_("Account added"),
+    "staff.disable": N_("Account disabled"),
+    "staff.set_password": N_("New password"),
+    "staff.set_pin": N_("New kiosk PIN"),
+    "staff.set_card": N_("Staff card registered"),
+    "staff.clear_card": N_("Staff card removed"),
+    "site.add": N_("Site added"),
+    "site.quick_messages": N_("Quick messages changed"),
+    "kiosk.enrolment_code": N_("Kiosk enrolment code"),
+    "kiosk.revoke": N_("Kiosk revoked"),
+    "audit.export": N_("Audit log exported"),
+}
 
 
 def _action_label(action: str, lang: str) -> str:
-    key = "audit_" + action.replace(".", "_")
-    return texts.text(key, lang) if key in texts.TEXTS else action
+    """An action's label in ``lang`` (an action without a label: as it is stored)."""
+    label = _ACTIONS.get(action)
+    return i18n.catalogue(lang).gettext(label) if label else action
 
 
 def _describe(detail: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.hub.dashboard import auth, texts
+from kiosk.hub.dashboard import auth, i18n
 from kiosk.hub.models import Site
 from kiosk.hub.services import audit
 from kiosk.hub.services.accounts import Principal
@@ -36,6 +36,7 @@ def parse(form: Any, lang: str) -> tuple[list[dict[str, Any]], str | None]:
 
     Returns (messages, error text in ``lang``); the error is None when all is well.
     """
+    _ = i18n.catalogue(lang).gettext
     out: list[dict[str, Any]] = []
     for n in range(MAX_MESSAGES + BLANK_ROWS):
         key = str(form.get(f"key_{n}", "")).strip()
@@ -43,14 +44,14 @@ def parse(form: Any, lang: str) -> tuple[list[dict[str, Any]], str | None]:
         if not key and not any(values.values()):
             continue
         if not KEY.match(key):
-            return out, texts.text("fill_all", lang) + " (key: a-z 0-9 _ -)"
+            return out, _(i18n.FILL_ALL) + " (key: a-z 0-9 _ -)"
         for code, value in values.items():
             if not value or len(value) > MAX_TEXT:
-                return out, texts.text("message_missing", lang, key=key, lang=code)
+                return out, _("Message {key} has no text in {lang}.", key=key, lang=code)
         out.append({"key": key, "text": values})
     keys = [m["key"] for m in out]
     if not out or len(out) > MAX_MESSAGES or len(set(keys)) != len(keys):
-        return out, texts.text("fill_all", lang)
+        return out, _(i18n.FILL_ALL)
     return out, None
 
 
@@ -68,7 +69,7 @@ def add_routes(
         with hub.readers() as db:
             site = db.get(Site, site_id)
             if site is None or not may_edit(who, site_id):
-                return render(request, "error.html", status=403, message_key="no_access")
+                return render(request, "error.html", status=403, message=i18n.NO_ACCESS)
             rows = list(site.quick_messages)
             name = site.name
         return _form(request, render, who, site_id, name, rows, notice=None, error=None)
@@ -80,9 +81,9 @@ def add_routes(
             return to_login("expired")
         form = await request.form()
         if not auth.same(str(form.get("csrf", "")), who.csrf_token):
-            return render(request, "error.html", status=403, message_key="form_expired")
+            return render(request, "error.html", status=403, message=i18n.FORM_EXPIRED)
         hub = auth.hub_of(request)
-        lang = texts.pick_language(request.cookies.get("kiosk_dashboard_lang"))
+        lang = i18n.request_language(request)
         parsed, error = parse(form, lang)
 
         def write() -> str | None:
@@ -108,9 +109,9 @@ def add_routes(
             async with hub.write_gate:
                 name = await run_in_threadpool(write)
         if name is None:
-            return render(request, "error.html", status=403, message_key="no_access")
+            return render(request, "error.html", status=403, message=i18n.NO_ACCESS)
         status = 200 if error is None else 400
-        notice = None if error else texts.text("messages_saved", lang)
+        notice = None if error else i18n.catalogue(lang).gettext("Messages saved.")
         return _form(request, render, who, site_id, name, parsed, notice, error, status)
 
 

@@ -15,25 +15,38 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub.api.v1.deps import SESSION_COOKIE
-from kiosk.hub.dashboard import assist_pages, auth, feed, messages, texts
+from kiosk.hub.dashboard import assist_pages, auth, feed, i18n, messages
+from kiosk.hub.dashboard.i18n import N_
 from kiosk.hub.services import events, fleet, requests, views
 from kiosk.hub.services.accounts import Principal
 from kiosk.protocol.common import ON_BEHALF_ROLES
 
 HERE = Path(__file__).parent
 PREFIX = "/dashboard"
-LANG_COOKIE = "kiosk_dashboard_lang"
-NEED_TYPES = (
-    "no_device",
-    "buying_device",
-    "own_device_guidance",
-    "try_safely",
-    "service_instructions",
-    "other",
+LANG_COOKIE = i18n.LANG_COOKIE
+# Each need type of the resolve form, in the form's order, with its label.
+NEED_TYPES = {
+    "no_device": N_("No own device"),
+    "buying_device": N_("Buying a device"),
+    "own_device_guidance": N_("Own device or content guidance"),
+    "try_safely": N_("Try safely"),
+    "service_instructions": N_("Instructions for a specific service"),
+    "other": N_("Other"),
+}
+# A request's state as the history page names it.
+STATE_NAMES = {
+    "waiting": N_("waiting"),
+    "claimed": N_("taken"),
+    "resolved": N_("resolved"),
+    "cancelled": N_("cancelled"),
+    "expired": N_("expired"),
+}
+WRONG_LOGIN = N_("Wrong name or password.")
+LOCKED = N_(
+    "Too many failed attempts. Try again in {minutes} minutes or ask an admin for a new password."
 )
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -46,27 +59,16 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-_env = Environment(
-    loader=FileSystemLoader(HERE / "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
-
-def language(request: Request) -> str:
-    return texts.pick_language(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE))
+language = i18n.request_language
 
 
 def render(request: Request, template: str, /, status: int = 200, **values: Any) -> HTMLResponse:
+    """``template`` in the request's language: its ``_("...")`` texts come from that language's
+    catalogue (see i18n.py)."""
     lang = language(request)
-    page = _env.get_template(template).render(
-        lang=lang,
-        t=lambda key, /, **kw: texts.text(key, lang, **kw),
-        languages=texts.LANGUAGE_NAMES,
-        prefix=PREFIX,
-        **values,
-    )
+    jinja = i18n.environment(lang).get_template(template)
+    page = jinja.render(lang=lang, languages=i18n.LANGUAGE_NAMES, prefix=PREFIX, **values)
     response = HTMLResponse(page, status_code=status, headers=SECURITY_HEADERS)
     if request.query_params.get("lang") == lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", path="/")
@@ -124,9 +126,9 @@ def queue_data(request: Request, who: Principal) -> dict[str, Any]:
         "server_now": now.isoformat(),
         "idle_seconds": sec.session_idle_minutes * 60,
         "lang": language(request),
-        "texts": texts.for_language(language(request)),
+        "texts": i18n.script_texts(language(request)),
         "need_types": list(NEED_TYPES),
-        "language_names": texts.VISITOR_LANGUAGES,
+        "language_names": i18n.VISITOR_LANGUAGES,
         "stream_url": f"{PREFIX}/events",
         "api": "/api/v1/staff",
         "login_url": f"{PREFIX}/login?why=expired",
@@ -145,7 +147,10 @@ def build_router() -> APIRouter:
         if auth.current(request) is not None and request.query_params.get("why") is None:
             return RedirectResponse(f"{PREFIX}/", status_code=303)
         why = request.query_params.get("why")
-        notice = {"expired": "session_ended", "out": "logged_out"}.get(why or "")
+        notice = {
+            "expired": N_("Your session ended. Please log in again."),
+            "out": N_("You have logged out."),
+        }.get(why or "")
         return _login_form(request, notice=notice)
 
     @router.post("/login")
@@ -154,16 +159,16 @@ def build_router() -> APIRouter:
         name = str(form.get("name", "")).strip()[:64]
         password = str(form.get("password", ""))[:256]
         if not auth.same(str(form.get("csrf", "")), request.cookies.get(auth.LOGIN_CSRF_COOKIE)):
-            return _login_form(request, error="form_expired", status=403, name=name)
+            return _login_form(request, error=i18n.FORM_EXPIRED, status=403, name=name)
         if not name or not password:
-            return _login_form(request, error="wrong_login", status=401, name=name)
+            return _login_form(request, error=WRONG_LOGIN, status=401, name=name)
         hub = auth.hub_of(request)
         result = await auth.log_in(hub, name, password)
         if result.token is None:
             if result.error == "locked":
                 minutes = hub.settings.security.login_lock_minutes
-                return _login_form(request, error="locked", status=429, name=name, minutes=minutes)
-            return _login_form(request, error="wrong_login", status=401, name=name)
+                return _login_form(request, error=LOCKED, status=429, name=name, minutes=minutes)
+            return _login_form(request, error=WRONG_LOGIN, status=401, name=name)
         response = RedirectResponse(f"{PREFIX}/", status_code=303)
         auth.set_session_cookie(response, hub, result.token)
         return response
@@ -175,7 +180,7 @@ def build_router() -> APIRouter:
             return to_login("expired")
         form = await request.form()
         if not auth.same(str(form.get("csrf", "")), who.csrf_token):
-            return render(request, "error.html", status=403, message_key="form_expired")
+            return render(request, "error.html", status=403, message=i18n.FORM_EXPIRED)
         await auth.log_out(auth.hub_of(request), who)
         response = to_login("out")
         response.delete_cookie(SESSION_COOKIE, path="/")
@@ -227,7 +232,14 @@ def build_router() -> APIRouter:
             found = requests.history(db, who.site_ids, now=now, escalated_only=who.escalated_only)
             rows = [views.history_item(db, r, now) for r in found]
         return render(
-            request, "history.html", me=_staff_view(who), csrf=who.csrf_token, rows=rows, fmt=_hhmm
+            request,
+            "history.html",
+            me=_staff_view(who),
+            csrf=who.csrf_token,
+            rows=rows,
+            fmt=_hhmm,
+            states=STATE_NAMES,
+            need_types=NEED_TYPES,
         )
 
     messages.add_routes(router, render, to_login)
