@@ -1,7 +1,9 @@
 """The walkthrough player: the instruction on the left, the practice screen on the right.
 
-The step's practice screen is redrawn whenever the VM moves to another step; the target gets an
-outline and an arrow, stronger after a second wrong try. Step back, Repeat and Stop stay at the
+The practice screen follows the VM's step: its widgets are re-bound, not rebuilt (see
+``MockFrame``), and the target is scrolled into view before the frame is drawn, so the first frame
+after the visitor's action shows the whole step. The target gets an outline and an arrow, stronger
+after a second wrong try. Step back, Repeat and Stop stay at the
 bottom of every step; Call a helper and End session in the frame below them.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from kivy.clock import Clock
 from kivy.properties import ObjectProperty
+from kivy.uix.widget import Widget
 
 from kiosk.ui.kvload import load_kv
 from kiosk.ui.screens.base import KioskScreen
@@ -27,16 +30,24 @@ class DemoScreen(KioskScreen):
         vm = self.vm
         vm.bind(on_step=self.draw_step, help_level=self.mark_target, showing=self.mark_target)
         self.ids.frame.bind(on_component=lambda _f, cid, opt: vm.touched(cid, opt))
+        self._scroll_target = None
+        self._scroll_tries = 0
+        self._prepared_for = None
+        self._scroll_trigger = Clock.create_trigger(self._scroll_to_target, -1)
         self.draw_step()
 
     def draw_step(self, *_: object) -> None:
         vm = self.vm
         if vm is None or vm.current_step is None or vm.demo is None:
             return
-        self.targets = self.ids.frame.build(
+        frame = self.ids.frame
+        self.targets = frame.build(
             vm.current_step.screen, vm.language, self.words, self.pack_root(vm.demo), vm.typed
         )
         self.mark_target()
+        if self._prepared_for is not vm.demo:
+            self._prepared_for = vm.demo
+            frame.prepare([step.screen for step in vm.demo.steps])
 
     def target_widgets(self) -> list:
         step = self.vm.current_step if self.vm is not None else None
@@ -57,12 +68,50 @@ class DemoScreen(KioskScreen):
         for w in wanted:
             w.highlight = level
         if wanted:
-            Clock.schedule_once(lambda _dt: self._scroll_to(wanted[0]), 0)
+            self._scroll_target = wanted[0]
+            self._scroll_tries = 0
+            self._scroll_trigger()
 
-    def _scroll_to(self, widget) -> None:  # noqa: ANN001
+    def _scroll_to_target(self, _dt: float) -> None:
+        """Scroll the target into view in the frame that shows the step: once the texts and
+        layouts it waits for are done, before the frame is drawn (not one frame later)."""
         page = self.ids.frame.ids.page
-        if widget.parent is not None:
+        if _settling(self) or any(_pending(w) for w in _ancestors(self)):
+            self._scroll_tries += 1
+            if self._scroll_tries < SCROLL_TRIES:
+                self._scroll_trigger()
+            else:  # still moving (a screen just made): try again at the next frame
+                Clock.schedule_once(self._scroll_to_target, 0)
+            return
+        widget, self._scroll_target = self._scroll_target, None
+        if widget is not None and widget.parent is not None:
             page.scroll_to(widget, padding=40, animate=False)
+
+
+#: Rounds of layout the scroll waits for within a frame (Kivy runs at most 20 per frame).
+SCROLL_TRIES = 12
+
+
+def _pending(widget: Widget) -> bool:
+    """True while ``widget``'s text, layout or scrolling waits to be updated."""
+    for name in ("_trigger_texture", "_trigger_layout", "_trigger_update_from_scroll"):
+        event = getattr(widget, name, None)
+        if event is not None and event.is_triggered:
+            return True
+    return False
+
+
+def _settling(widget: Widget) -> bool:
+    """True while anything in ``widget``'s tree waits to be updated."""
+    return _pending(widget) or any(_settling(child) for child in widget.children)
+
+
+def _ancestors(widget: Widget) -> list[Widget]:
+    out = []
+    while widget.parent is not None and widget.parent is not widget:
+        widget = widget.parent
+        out.append(widget)
+    return out
 
 
 load_kv(__file__)

@@ -7,11 +7,14 @@ frame's ``on_component(component_id, option_id)`` event; the player decides what
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.properties import (
     BooleanProperty,
+    ListProperty,
     NumericProperty,
     ObjectProperty,
     StringProperty,
@@ -75,15 +78,42 @@ class MockGroupLabel(KLabel):
 
 
 class MockTable(BoxLayout):
-    pass
+    """Rows of "Header: value" lines; ``rows`` holds each row's cells as markup."""
+
+    rows = ListProperty()
+
+    def __init__(self, **kwargs: object) -> None:
+        self.spare: list[Widget] = []
+        super().__init__(**kwargs)
+
+    def on_rows(self, _table: MockTable, rows: list[list[str]]) -> None:
+        # Rows and cells are reused like the frame's widgets: by position, texts re-bound.
+        _reuse(self, MockRow, len(rows))
+        for box, cells in zip(reversed(self.children), rows, strict=True):
+            _reuse(box, MockCell, len(cells))
+            for cell, text in zip(reversed(box.children), cells, strict=True):
+                cell.text = text
 
 
 class MockRow(BoxLayout):
-    pass
+    def __init__(self, **kwargs: object) -> None:
+        self.spare: list[Widget] = []
+        super().__init__(**kwargs)
 
 
 class MockCell(KLabel):
     """One "Header: value" line of a table row (the header part bold)."""
+
+
+def _reuse(box: MockTable | MockRow, kind: type, count: int) -> None:
+    """Give ``box`` exactly ``count`` children of ``kind``: keep, add or drop at the end; the
+    dropped ones wait in ``box.spare`` for a longer table."""
+    spare = box.spare
+    while len(box.children) > count:
+        spare.append(box.children[0])
+        box.remove_widget(box.children[0])
+    while len(box.children) < count:
+        box.add_widget(spare.pop() if spare else kind())
 
 
 class MockImage(KivyImage):
@@ -91,13 +121,57 @@ class MockImage(KivyImage):
 
 
 class MockFrame(BoxLayout):
-    """The whole practice screen. ``build(screen, lang, tr, pack_root)`` fills it."""
+    """The whole practice screen. ``build(screen, lang, tr, pack_root)`` fills it.
+
+    Steps reuse the components' widgets: each kind keeps a pool, and a new step takes the
+    widget that already shows the same text when there is one (its text texture is kept), any
+    free one of the kind otherwise, and makes a widget only when the pool is empty. A new widget
+    costs ~2 ms of KV rules and a first layout at the wrong width; a re-bound one costs nothing
+    when its text is the same and one text render when it is not.
+    """
 
     __events__ = ("on_component",)
     service = StringProperty("")
     address = StringProperty("")
     banner = StringProperty("")
     page = ObjectProperty(None)
+
+    def __init__(self, **kwargs: object) -> None:
+        self._pool: dict[type, list[Widget]] = {}
+        self._to_make: list[type] = []
+        self._make_later = Clock.create_trigger(self._make_some, 0)
+        super().__init__(**kwargs)
+
+    def prepare(self, screens: list[m.Screen]) -> None:
+        """Fill the pool, a few widgets a frame while the visitor reads, with what the demo's
+        ``screens`` need beyond what it holds: later steps then make no widgets."""
+        need: dict[type, int] = {}
+        for screen in screens:
+            counts: dict[type, int] = {}
+            for component in screen.components:
+                for cls in _kinds_for(component):
+                    counts[cls] = counts.get(cls, 0) + 1
+            for cls, count in counts.items():
+                need[cls] = max(need.get(cls, 0), count)
+        have: dict[type, int] = {cls: len(spare) for cls, spare in self._pool.items()}
+        for widget in self.ids.column.children:
+            have[type(widget)] = have.get(type(widget), 0) + 1
+        self._to_make = [cls for cls, n in need.items() for _ in range(n - have.get(cls, 0))]
+        if self._to_make:
+            self._make_later()
+
+    def _make_some(self, _dt: float) -> None:
+        deadline = time.perf_counter() + PREPARE_SECONDS_PER_FRAME
+        while self._to_make and time.perf_counter() < deadline:
+            self._pool.setdefault(self._to_make[-1], []).append(self._new(self._to_make.pop()))
+        if self._to_make:
+            self._make_later()
+
+    def _new(self, cls: type) -> Widget:
+        widget = cls()
+        if isinstance(widget, Targetable):
+            widget.bind(on_release=self._touched)
+        return widget
 
     def build(
         self,
@@ -115,22 +189,84 @@ class MockFrame(BoxLayout):
         self.service = screen.service.get(lang)
         self.address = screen.address
         column = self.ids.column
-        column.clear_widgets()
-        targets: dict[str, list[Widget]] = {}
-        for component in screen.components:
-            for widget in _widgets_for(component, lang, words, pack_root, typed):
+        specs = [
+            spec
+            for component in screen.components
+            for spec in _specs_for(component, lang, words, pack_root, typed)
+        ]
+        widgets = self._take(specs, list(column.children))
+        if widgets != column.children[::-1]:
+            column.clear_widgets()
+            for widget in widgets:
                 column.add_widget(widget)
-                if isinstance(widget, Targetable):
-                    widget.bind(on_release=self._touched)
-                    targets.setdefault(widget.component_id, []).append(widget)
+        targets: dict[str, list[Widget]] = {}
+        for widget in widgets:
+            if isinstance(widget, Targetable):
+                targets.setdefault(widget.component_id, []).append(widget)
         self.ids.page.scroll_y = 1
         return targets
+
+    def _take(self, specs: list[_Spec], shown: list[Widget]) -> list[Widget]:
+        """A widget for each spec, re-bound to it: the free ones first (see the class)."""
+        free: dict[type, list[Widget]] = {}
+        for widget in reversed(shown):  # top to bottom, as the specs
+            free.setdefault(type(widget), []).append(widget)
+        for kind, spare in self._pool.items():
+            free.setdefault(kind, []).extend(spare)
+        chosen: list[Widget | None] = [None] * len(specs)
+        # First the widgets that already show a spec's text, then any of the kind.
+        for exact in (True, False):
+            for i, spec in enumerate(specs):
+                candidates = free.get(spec.cls)
+                if chosen[i] is not None or not candidates:
+                    continue
+                pick = next((w for w in candidates if _shows(w, spec)), None)
+                if pick is None and not exact:
+                    pick = candidates[0]
+                if pick is not None:
+                    candidates.remove(pick)
+                    chosen[i] = pick
+        widgets = []
+        for spec, widget in zip(specs, chosen, strict=True):
+            if widget is None:
+                widget = self._new(spec.cls)
+            spec.apply(widget)
+            widgets.append(widget)
+        self._pool = free
+        return widgets
 
     def _touched(self, widget: Targetable) -> None:
         self.dispatch("on_component", widget.component_id, widget.option_id or None)
 
     def on_component(self, component_id: str, option_id: str | None) -> None:
         pass
+
+
+#: Time a frame may spend making widgets for the pool ahead of use (see ``prepare``).
+PREPARE_SECONDS_PER_FRAME = 0.008
+
+
+def _kinds_for(c: m.Component) -> list[type]:
+    """The widget kinds :func:`_specs_for` draws ``c`` with, without its texts."""
+    if isinstance(c, m.Radio | m.ChoiceList):
+        return [MockGroupLabel] + [MockOption] * len(c.options)
+    if isinstance(c, m.IdPicker):
+        return [MockCard] * len(c.options)
+    kinds = {
+        m.Heading: KHeading,
+        m.Paragraph: KLabel,
+        m.TextField: MockField,
+        m.NumberField: MockField,
+        m.Checkbox: MockCheck,
+        m.Button: MockButton,
+        m.Link: MockLink,
+        m.Info: MockNote,
+        m.Warning: MockNote,
+        m.Card: MockCard,
+        m.Table: MockTable,
+        m.Image: MockImage,
+    }
+    return [kinds[type(c)]]
 
 
 #: The identification methods' names are the kiosk's own words, translated by gettext.
@@ -141,82 +277,83 @@ ID_METHODS = {
 }
 
 
-def _widgets_for(
+#: The properties that decide what a widget's text textures show: a widget that already shows
+#: them is the one to reuse (see :meth:`MockFrame._take`).
+_SHOWN = ("text", "label", "title", "value", "rows", "source")
+
+
+class _Spec:
+    """One widget of a step: its kind and every property it is bound to."""
+
+    __slots__ = ("cls", "props")
+
+    def __init__(self, cls: type, /, **props: object) -> None:
+        self.cls = cls
+        self.props = props
+
+    def apply(self, widget: Widget) -> None:
+        for name, value in self.props.items():
+            setattr(widget, name, value)
+
+
+def _shows(widget: Widget, spec: _Spec) -> bool:
+    return all(getattr(widget, k) == v for k, v in spec.props.items() if k in _SHOWN)
+
+
+def _target(cls: type, cid: str, option: str = "", **props: object) -> _Spec:
+    name = f"mock_{cid}_{option}" if option else f"mock_{cid}"
+    return _Spec(cls, component_id=cid, option_id=option, test_name=name, **props)
+
+
+def _specs_for(
     c: m.Component,
     lang: str,
     words: Callable[[str], str],
     pack_root: Path,
     typed: dict[str, str],
-) -> list[Widget]:
+) -> list[_Spec]:
     t = lambda text: text.get(lang)  # noqa: E731 - a one-word helper keeps the table readable
     cid = getattr(c, "id", None) or ""
-    name = f"mock_{cid}" if cid else ""
     if isinstance(c, m.Heading):
-        return [KHeading(text=t(c.text))]
+        return [_Spec(KHeading, text=t(c.text))]
     if isinstance(c, m.Paragraph):
-        return [KLabel(text=t(c.text))]
+        return [_Spec(KLabel, text=t(c.text))]
     if isinstance(c, m.TextField | m.NumberField):
         value = typed.get(cid, c.value)
         if isinstance(c, m.TextField) and c.masked and value:
             value = "•" * len(value)
-        return [MockField(component_id=cid, test_name=name, label=t(c.label), value=value)]
+        return [_target(MockField, cid, label=t(c.label), value=value)]
     if isinstance(c, m.Checkbox):
-        return [MockCheck(component_id=cid, test_name=name, label=t(c.label), checked=c.checked)]
+        return [_target(MockCheck, cid, label=t(c.label), checked=c.checked)]
     if isinstance(c, m.Radio | m.ChoiceList):
         options = [
-            MockOption(
-                component_id=cid,
-                option_id=o.id,
-                test_name=f"{name}_{o.id}",
-                label=t(o.text),
-                selected=typed.get(cid) == o.id,
-            )
+            _target(MockOption, cid, o.id, label=t(o.text), selected=typed.get(cid) == o.id)
             for o in c.options
         ]
-        return [MockGroupLabel(text=t(c.label)), *options]
+        return [_Spec(MockGroupLabel, text=t(c.label)), *options]
     if isinstance(c, m.Button):
-        return [
-            MockButton(
-                component_id=cid,
-                test_name=name,
-                text=t(c.text),
-                role="primary" if c.style == "primary" else "secondary",
-            )
-        ]
+        role = "primary" if c.style == "primary" else "secondary"
+        return [_target(MockButton, cid, text=t(c.text), role=role)]
     if isinstance(c, m.Link):
-        return [MockLink(component_id=cid, test_name=name, text=t(c.text))]
+        return [_target(MockLink, cid, text=t(c.text))]
     if isinstance(c, m.Info | m.Warning):
-        return [MockNote(text=t(c.text), kind="warning" if isinstance(c, m.Warning) else "info")]
+        kind = "warning" if isinstance(c, m.Warning) else "info"
+        return [_Spec(MockNote, text=t(c.text), kind=kind)]
     if isinstance(c, m.Card):
-        return [
-            MockCard(
-                component_id=cid,
-                test_name=name,
-                title=t(c.title),
-                text=t(c.text) if c.text is not None else "",
-            )
-        ]
+        body = t(c.text) if c.text is not None else ""
+        return [_target(MockCard, cid, title=t(c.title), text=body)]
     if isinstance(c, m.Table):
-        table = MockTable()
-        headers = [t(h) for h in c.header]
-        for row in c.rows:
-            box = MockRow()
-            for header, cell in zip(headers, row, strict=False):
-                box.add_widget(
-                    MockCell(text=f"[b]{escape_markup(header)}:[/b] {escape_markup(t(cell))}")
-                )
-            table.add_widget(box)
-        return [table]
+        headers = [escape_markup(t(h)) for h in c.header]
+        rows = [
+            [f"[b]{h}:[/b] {escape_markup(t(cell))}" for h, cell in zip(headers, row, strict=False)]
+            for row in c.rows
+        ]
+        return [_Spec(MockTable, rows=rows)]
     if isinstance(c, m.Image):
         alt = "" if c.decorative or c.alt is None else t(c.alt)
-        return [MockImage(source=str(pack_root / c.file), alt=alt)]
+        return [_Spec(MockImage, source=str(pack_root / c.file), alt=alt)]
     if isinstance(c, m.IdPicker):
-        return [
-            MockCard(
-                component_id=cid, option_id=o, test_name=f"{name}_{o}", title=words(ID_METHODS[o])
-            )
-            for o in c.options
-        ]
+        return [_target(MockCard, cid, o, title=words(ID_METHODS[o]), text="") for o in c.options]
     raise TypeError(f"no drawing for component {type(c).__name__}")
 
 
