@@ -60,3 +60,16 @@ def test_no_notifications_outside_systemd():
     dog = Watchdog({})
     dog.start()
     assert not dog.enabled and not dog._started
+
+
+def test_maintenance_exit_is_not_restarted_and_gives_tty1_back():
+    # kiosk/ui/assisting.py exits with this status when an admin leaves for maintenance; the
+    # unit must neither restart the kiosk then nor leave tty1 without a login prompt.
+    from kiosk.ui.assisting import MAINTENANCE_EXIT_STATUS
+
+    text = (PROJECT_ROOT / "systemd" / "kiosk.service").read_text()
+    assert f"RestartPreventExitStatus={MAINTENANCE_EXIT_STATUS}" in text.splitlines()
+    stop_post = [line for line in text.splitlines() if line.startswith("ExecStopPost=")]
+    assert len(stop_post) == 1
+    assert f'"$$EXIT_STATUS" = {MAINTENANCE_EXIT_STATUS}' in stop_post[0]
+    assert "start getty@tty1.service" in stop_post[0]
