@@ -79,6 +79,7 @@ class AssistUnlockOut(WireOut):
 AssistAction = Literal[
     "assist_end",  # left assisted mode: reason says how
     "emergency_unlock",  # switched in with the site emergency code while the hub was unreachable
+    "emergency_unlock_failed",  # a wrong emergency code was typed (never the code itself)
     "on_behalf_start",  # the visitor touched "I agree": service_area is set
     "on_behalf_end",
     "real_service_opened",  # url is set (one of the site's configured addresses)
@@ -120,8 +121,8 @@ class AssistActionIn(WireIn):
         needed = {"on_behalf_start": "service_area", "real_service_opened": "url"}.get(self.action)
         if needed and not getattr(self, needed):
             raise ValueError(f"action {self.action!r} needs {needed}")
-        if self.action == "emergency_unlock" and self.assist_id is not None:
-            raise ValueError("emergency_unlock has no assist_id (no staff member is known)")
+        if self.action.startswith("emergency_unlock") and self.assist_id is not None:
+            raise ValueError(f"{self.action} has no assist_id (no staff member is known)")
         return self
 
 

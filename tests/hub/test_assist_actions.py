@@ -59,6 +59,9 @@ def test_emergency_unlock_has_no_staff_and_ending_closes_the_session(world: Worl
     assert r.status_code == 201
     entry = w.audit(action="emergency_unlock")[0]
     assert entry["staff_id"] is None and entry["site_id"] == w.a
+    assert w.action(w.ka, action="emergency_unlock_failed").status_code == 201
+    failed = w.audit(action="emergency_unlock_failed")[0]
+    assert failed["staff_id"] is None and failed["kiosk_id"] == entry["kiosk_id"]
     aid = w.assist_id(w.ka, "anna")
     req = w.api.ask(w.ka)
     assert w.action(w.ka, action="assist_end", assist_id=aid, reason="button").status_code == 201
@@ -74,6 +77,7 @@ def test_emergency_unlock_has_no_staff_and_ending_closes_the_session(world: Worl
         {"action": "on_behalf_start"},  # needs service_area
         {"action": "real_service_opened"},  # needs url
         {"action": "emergency_unlock", "assist_id": 1},
+        {"action": "emergency_unlock_failed", "assist_id": 1},
         {"action": "assist_end", "at": "2026-11-24T11:58:00"},  # no time zone
         {"action": "fly_away"},
         {"action": "assist_end", "reason": "bored"},

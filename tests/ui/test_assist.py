@@ -311,8 +311,10 @@ def test_hub_unreachable_only_the_emergency_code_works(kiosk, clock, hub, gatewa
     ok(app)
     assert app.nav.current == "assisted"
     assert banner(app) == "Avustettu tila — toimipisteen hätäkoodi"
-    assert gateway.recorded[0]["action"] == "emergency_unlock"
-    assert "assist_id" not in gateway.recorded[0]
+    # The wrong code first, then the way in: both audited, neither with a staff member.
+    actions = [a["action"] for a in gateway.recorded]
+    assert actions == ["emergency_unlock_failed", "emergency_unlock"]
+    assert not [a for a in gateway.recorded if "assist_id" in a]
     assert not app.assist.may_act_on_behalf and not app.assist.may_exit
 
 
@@ -332,6 +334,10 @@ def test_the_emergency_code_locks_after_repeated_wrong_codes(kiosk, clock, hub, 
     keys(app, "20242024")
     ok(app)
     assert gateway.emergency_checks == checks and app.nav.current == "assist_login"
+    # Each wrong code that was checked goes to the audit (through the outbox), never the code.
+    failed = [a for a in gateway.recorded if a["action"] == "emergency_unlock_failed"]
+    assert len(failed) == app.settings.assist.emergency_max_attempts
+    assert all(set(a) == {"action", "at"} for a in failed)
 
 
 def test_without_an_emergency_code_the_kiosk_says_so(make_app, hub):

@@ -142,6 +142,7 @@ _ACTIONS = {
     "assist_code_created": N_("Unlock code made"),
     "assist_end": N_("Left assisted mode"),
     "emergency_unlock": N_("Unlocked with the emergency code"),
+    "emergency_unlock_failed": N_("Wrong emergency code"),
     "on_behalf_start": N_("On the visitor's behalf, with consent"),
     "on_behalf_start_refused": N_("On-behalf refused"),
     "on_behalf_end": N_("On-behalf ended"),

@@ -19,7 +19,7 @@ from typing import Any
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk.core.assist import Helper
+from kiosk.core.assist import Action, Helper
 from kiosk.ui.i18n import N_
 
 log = logging.getLogger("kiosk.assist")
@@ -38,7 +38,7 @@ PIN_LENGTH = (4, 12)
 
 class StaffLoginForm(EventDispatcher):
     """Needs from the subclass: ``mode`` (AssistMode), ``guard``, ``gateway``, ``nav``,
-    ``session``, ``now`` and ``_enter(helper)``."""
+    ``session``, ``now``, ``_enter(helper)`` and ``_record(actions)``."""
 
     # the login form
     method = StringProperty("number")
@@ -197,6 +197,8 @@ class StaffLoginForm(EventDispatcher):
             self.guard.succeeded()
             self._enter(Helper.by_emergency_code())
             return
+        # Every attempt is audited, also while the hub is away: the outbox delivers it later.
+        self._record([Action("emergency_unlock_failed", None)])
         lock = self.guard.failed(self.now())
         if lock:
             self.minutes = max(1, math.ceil(lock / 60))
