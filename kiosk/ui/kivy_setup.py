@@ -30,6 +30,10 @@ def configure_window(
     Config.set("graphics", "borderless", "1" if fullscreen else "0")
     Config.set("graphics", "show_cursor", "1" if show_cursor else "0")
     Config.set("graphics", "allow_screensaver", "0")
+    # No multisampling: the kiosk draws flat shapes and text, which look the same without it,
+    # and with a software GL (Mesa llvmpipe on a PC without a GPU) it makes every frame ~2.5x
+    # slower (measured by tests/bench/bench_player.py: a full redraw 55-60 ms -> ~22 ms).
+    Config.set("graphics", "multisamples", "0")
     # A touch on a touchscreen must not also arrive as a mouse click (double taps).
     Config.set("input", "mouse", "mouse,disable_on_activity")
     if kiosk_mode:

@@ -100,6 +100,10 @@ def _pct(values: list[float], q: float) -> float:
 
 def main() -> None:
     _setup_env()
+    from kiosk.ui.kivy_setup import configure_window
+
+    # The window as `kiosk run` makes it (before Kivy's window module is imported).
+    configure_window(fullscreen=False, size=(1280, 800), kiosk_mode=True, show_cursor=False)
     from kivy.base import EventLoop
 
     from kiosk.config import load_settings
