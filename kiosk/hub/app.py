@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.hub import dashboard
 from kiosk.hub.api.v1 import build_router
 from kiosk.hub.api.v1 import errors as api_errors
+from kiosk.hub.api.v1.hot import HotPaths
 from kiosk.hub.bus import EventBus, PgListener, poll_events
 from kiosk.hub.config import HubSettings
 from kiosk.hub.context import Hub, utc_now
@@ -44,9 +45,18 @@ def build_hub(settings: HubSettings, clock: Callable[[], datetime] = utc_now) ->
     bus = EventBus()
     events.install_publisher(sessions, bus)
     hasher = make_hasher(settings.security)
-    gate = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+    sqlite = engine.dialect.name == "sqlite"
     return Hub(
-        settings, engine, sessions, readers, bus, hasher, dummy_hash(hasher), clock, write_gate=gate
+        settings,
+        engine,
+        sessions,
+        readers,
+        bus,
+        hasher,
+        dummy_hash(hasher),
+        clock,
+        write_gate=asyncio.Lock() if sqlite else None,
+        loop_reader=make_engine(url, loop_reader=True) if sqlite else None,
     )
 
 
@@ -107,7 +117,9 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
             if listener is not None:
                 listener.stop()
             hub.engine.dispose()
-            hub.readers.kw["bind"].dispose()
+            hub.read_engine.dispose()
+            if hub.loop_reader is not None:
+                hub.loop_reader.dispose()
 
     app = FastAPI(
         title="Digituki kiosk hub",
@@ -118,6 +130,8 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
         lifespan=lifespan,
     )
     app.state.hub = hub
+    # The kiosks' heartbeat and event long poll, answered without FastAPI (see api/v1/hot.py).
+    app.add_middleware(HotPaths, hub=hub)
     api_errors.install(app)
     app.include_router(build_router(), prefix=API_PREFIX)
     dashboard.install(app)

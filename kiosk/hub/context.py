@@ -8,14 +8,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
+from anyio import to_thread
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.hub.bus import EventBus
 from kiosk.hub.config import HubSettings
 from kiosk.hub.services.presence import Presence
+
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -35,6 +40,31 @@ class Hub:
     presence: Presence = field(default_factory=Presence)
     # SQLite only: writing requests take turns on the event loop (see api/v1/deps.py).
     write_gate: asyncio.Lock | None = None
+    # SQLite only: one read connection used on the event loop itself (see :meth:`read`).
+    loop_reader: Engine | None = None
+
+    @property
+    def read_engine(self) -> Engine:
+        """The engine of :attr:`readers` (on SQLite its transactions never take the write lock),
+        for plain Core reads on the kiosks' hot paths."""
+        return self.readers.kw["bind"]  # type: ignore[no-any-return]
+
+    async def read(self, fn: Callable[[Engine], T]) -> T:
+        """``fn(engine)``, a short read, from the event loop.
+
+        On SQLite it runs on the loop itself, on its own connection: a read in WAL mode does not
+        wait for writers, and the hop to a worker thread and back cost more than the read (on a
+        busy machine a scheduling delay each way, which the benchmark's latencies showed). If
+        the file is busy after all (another process recovering it), the read goes to a worker
+        thread and waits there. On PostgreSQL (a network round trip) always a worker thread.
+        """
+        if self.loop_reader is not None:
+            try:
+                return fn(self.loop_reader)
+            except OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+        return await to_thread.run_sync(fn, self.read_engine)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -16,6 +16,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import SingletonThreadPool
 
 from kiosk.core.errors import ConfigError
 
@@ -25,18 +26,34 @@ MIGRATION_LOCK = 0x6B696F736B01
 EVENT_LOCK = 0x6B696F736B02
 
 
-def make_engine(url: str, *, pool_size: int = 10, read_only: bool = False) -> Engine:
-    """An engine for ``url``; for SQLite the folder is made and pragmas set per connection."""
+def make_engine(
+    url: str, *, pool_size: int = 10, read_only: bool = False, loop_reader: bool = False
+) -> Engine:
+    """An engine for ``url``; for SQLite the folder is made and pragmas set per connection.
+
+    ``loop_reader`` (SQLite): read-only, one connection per thread (only the event loop's thread
+    uses it, see ``Hub.read``) that gives up after 50 ms if the file is busy, not 30 s.
+    """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        read_only = read_only or loop_reader
         args: dict[str, Any] = {"check_same_thread": False, "timeout": 30}
         lock = threading.Lock()
         if not read_only:
             args["factory"] = _writer_connection(lock)
-        engine = create_engine(url, connect_args=args)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        if loop_reader:
+            engine = create_engine(url, connect_args=args, poolclass=SingletonThreadPool)
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", _short_busy_timeout)
+        else:
+            # Why the sizes: up to 40 worker threads (anyio's limit) read at once under load;
+            # a pool smaller than that opened and closed connections (and ran the pragmas)
+            # over and over, seen in the benchmark's profile.
+            pool = {"pool_size": 40, "max_overflow": 20} if path not in ("", ":memory:") else {}
+            engine = create_engine(url, connect_args=args, **pool)
+            event.listen(engine, "connect", _sqlite_pragmas)
         # Why: pysqlite's own transaction handling is off (see _sqlite_pragmas). Writers take
         # the write lock up front (BEGIN IMMEDIATE), so they queue on the busy timeout instead
         # of failing with "database is locked" when a read turns into a write; readers use a
@@ -98,6 +115,10 @@ def _serialise_writers(engine: Engine, lock: threading.Lock) -> None:
             raise
 
     event.listen(engine, "begin", begin)
+
+
+def _short_busy_timeout(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.execute("PRAGMA busy_timeout=50")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

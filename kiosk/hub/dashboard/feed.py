@@ -16,7 +16,9 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from functools import partial
 
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub.context import Hub
@@ -91,14 +93,17 @@ class StaffFeed:
     def unsubscribe(self, sub: Subscriber) -> None:
         self.subscribers.discard(sub)
 
-    def _read(self, after: int) -> tuple[list[Item], int]:
-        with self.hub.readers() as db:
-            rows, last = events.for_staff(db, None, after, limit=READ_LIMIT)
-            return _wire(rows), last
+    def _read(self, after: int, engine: Engine) -> tuple[list[Item], int]:
+        with engine.connect() as conn:
+            rows, last = events.for_staff(conn, None, after, limit=READ_LIMIT)
+        return _wire(rows), last
 
-    def _latest(self) -> int:
-        with self.hub.readers() as db:
-            return events.last_seq(db)
+    async def latest(self) -> int:
+        def read(engine: Engine) -> int:
+            with engine.connect() as conn:
+                return events.last_seq(conn)
+
+        return await self.hub.read(read)
 
     async def _run(self, ready: asyncio.Event) -> None:
         # Subscribed before the first read: a wake-up during any read leaves the flag set,
@@ -109,14 +114,14 @@ class StaffFeed:
             cursor = None
             while cursor is None and self.subscribers:
                 try:
-                    cursor = await run_in_threadpool(self._latest)
+                    cursor = await self.latest()
                 except Exception:  # noqa: BLE001 - retry; the streams wait for ``ready``
                     log.exception("dashboard feed could not start; retrying")
                     await asyncio.sleep(1)
             ready.set()
             while self.subscribers and cursor is not None:
                 try:
-                    items, cursor = await run_in_threadpool(self._read, cursor)
+                    items, cursor = await self.hub.read(partial(self._read, cursor))
                 except Exception:  # noqa: BLE001 - a busy database must not end every stream
                     log.exception("dashboard feed read failed; retrying")
                     await asyncio.sleep(1)
@@ -189,11 +194,11 @@ async def stream(
         # started, or an event committed between the two would reach neither.
         await feed.ready.wait()
         if after is None:
-            after = await run_in_threadpool(feed._latest)
+            after = await feed.latest()
         yield f"retry: 1000\n: connected at {after}\n\n"
         sent = after
         while True:  # catch up with one read per page, bounded by the newest seq
-            rows, last = await run_in_threadpool(_catch_up, hub, site_ids, sent)
+            rows, last = await hub.read(partial(_catch_up, site_ids, sent))
             for caught in rows:
                 if sub.wants(caught):
                     yield _frame(caught)
@@ -224,7 +229,7 @@ async def stream(
         feed.unsubscribe(sub)
 
 
-def _catch_up(hub: Hub, site_ids: list[int] | None, after: int) -> tuple[list[Item], int]:
-    with hub.readers() as db:
-        rows, last = events.for_staff(db, site_ids, after, limit=READ_LIMIT)
-        return _wire(rows), last
+def _catch_up(site_ids: list[int] | None, after: int, engine: Engine) -> tuple[list[Item], int]:
+    with engine.connect() as conn:
+        rows, last = events.for_staff(conn, site_ids, after, limit=READ_LIMIT)
+    return _wire(rows), last

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -261,8 +261,28 @@ def _count_failure(db: Session, settings: SecuritySettings, name: str, now: date
         row.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
 
 
+# Built once: every staff call and long poll checks its session (see fleet._BY_TOKEN).
+_SESSION = (
+    select(
+        StaffSession.id,
+        StaffSession.staff_id,
+        StaffSession.last_seen_at,
+        StaffSession.ended_at,
+        StaffSession.expires_at,
+        StaffSession.csrf_token,
+        Staff.name,
+        Staff.display_name,
+        Staff.role,
+        Staff.disabled,
+    )
+    .outerjoin(Staff, Staff.id == StaffSession.staff_id)
+    .where(StaffSession.token_hash == bindparam("token_hash"))
+)
+_SITE_IDS = select(StaffSite.site_id).where(StaffSite.staff_id == bindparam("staff_id"))
+
+
 def authenticate(
-    db: Session,
+    db: Session | Connection,
     settings: SecuritySettings,
     token: str,
     now: datetime,
@@ -272,7 +292,7 @@ def authenticate(
 ) -> Principal:
     """The principal of a live session token; with ``touch`` it counts as use for the idle
     timer. 401 otherwise."""
-    session = db.scalar(select(StaffSession).where(StaffSession.token_hash == token_hash(token)))
+    session = db.execute(_SESSION, {"token_hash": token_hash(token)}).first()
     idle = timedelta(minutes=settings.session_idle_minutes)
     last = session.last_seen_at if session else None
     recent = presence.session_last_seen(session.id) if presence and session else None
@@ -286,17 +306,16 @@ def authenticate(
         or last + idle <= now
     ):
         raise Unauthorized("Not logged in, or the session has ended; please log in again.")
-    staff = db.get(Staff, session.staff_id)
-    if staff is None or staff.disabled:
+    if session.name is None or session.disabled:
         raise Unauthorized("This account is disabled.")
     if presence is not None and touch:
         presence.session_seen(session.id, now)
     return Principal(
-        id=staff.id,
-        name=staff.name,
-        display_name=staff.display_name,
-        role=staff.role,
-        own_site_ids=tuple(site_ids_of(db, staff.id)),
+        id=session.staff_id,
+        name=session.name,
+        display_name=session.display_name,
+        role=session.role,
+        own_site_ids=tuple(sorted(db.scalars(_SITE_IDS, {"staff_id": session.staff_id}))),
         session_id=session.id,
         csrf_token=session.csrf_token,
     )

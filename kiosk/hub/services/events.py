@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import BindParameter, Connection, bindparam, func, insert, or_, select, text
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.hub.bus import CHANNEL, EventBus, event_keys
 from kiosk.hub.db import EVENT_LOCK
-from kiosk.hub.models import Event
+from kiosk.hub.models import Event, table_of
 
 _PENDING = "kiosk_hub_publish"
 
@@ -35,12 +35,7 @@ def emit(
     staff_payload: dict[str, Any] | None = None,
 ) -> Event:
     """Record one event in the caller's transaction; it becomes visible on commit."""
-    keys = event_keys(kiosk_id, (site_id, other_site_id))
-    if type == "duty":
-        keys.append(f"site-kiosks:{site_id}")
-    if db.get_bind().dialect.name == "postgresql":
-        db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": EVENT_LOCK})
-        db.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": ",".join(keys)})
+    keys = _announce(db, db.get_bind().dialect.name, type, site_id, kiosk_id, other_site_id)
     row = Event(
         at=now,
         type=type,
@@ -55,6 +50,58 @@ def emit(
     db.flush()
     db.info.setdefault(_PENDING, []).extend(keys)
     return row
+
+
+def emit_core(
+    conn: Connection,
+    *,
+    type: str,
+    now: datetime,
+    site_id: int,
+    kiosk_id: int | None = None,
+    request_id: int | None = None,
+    other_site_id: int | None = None,
+    kiosk_payload: dict[str, Any] | None = None,
+    staff_payload: dict[str, Any] | None = None,
+) -> list[str]:
+    """:func:`emit` for a plain Core transaction. Returns the wake-up keys: the caller
+    publishes them on the bus after its commit (no session publishes them for it)."""
+    keys = _announce(conn, conn.dialect.name, type, site_id, kiosk_id, other_site_id)
+    values = {
+        "at": now,
+        "type": type,
+        "site_id": site_id,
+        "other_site_id": other_site_id,
+        "kiosk_id": kiosk_id,
+        "request_id": request_id,
+        "kiosk_payload": kiosk_payload,
+        "staff_payload": staff_payload,
+    }
+    conn.execute(_INSERT, values)
+    return keys
+
+
+def _announce(
+    db: Session | Connection,
+    dialect: str,
+    type: str,
+    site_id: int,
+    kiosk_id: int | None,
+    other_site_id: int | None,
+) -> list[str]:
+    """The event's wake-up keys; on PostgreSQL also the commit-order lock and the NOTIFY."""
+    keys = event_keys(kiosk_id, (site_id, other_site_id))
+    if type == "duty":
+        keys.append(f"site-kiosks:{site_id}")
+    if dialect == "postgresql":
+        db.execute(_LOCK, {"k": EVENT_LOCK})
+        db.execute(_NOTIFY, {"c": CHANNEL, "p": ",".join(keys)})
+    return keys
+
+
+_INSERT = insert(table_of(Event))
+_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_NOTIFY = text("SELECT pg_notify(:c, :p)")
 
 
 def install_publisher(factory: sessionmaker[Session], bus: EventBus) -> None:
@@ -72,15 +119,69 @@ def install_publisher(factory: sessionmaker[Session], bus: EventBus) -> None:
 
 
 # Rows as plain columns (not ORM objects): several times cheaper on the long-poll path.
-_COLUMNS = list(Event.__table__.columns)
+_COLUMNS = list(table_of(Event).columns)
+LAST_SEQ = select(func.coalesce(func.max(Event.seq), 0))
+# Built once: every kiosk's long poll runs it (see fleet._BY_TOKEN for why).
+_FOR_KIOSK = (
+    select(*_COLUMNS)
+    .where(
+        or_(
+            (Event.kiosk_id == bindparam("kiosk_id")) & Event.kiosk_payload.is_not(None),
+            (Event.type == "duty") & (Event.site_id == bindparam("site_id")),
+        ),
+        Event.seq > bindparam("after"),
+        Event.seq <= bindparam("upto"),
+    )
+    .order_by(Event.seq)
+    .limit(bindparam("limit"))
+)
 
 
-def last_seq(db: Session) -> int:
-    return int(db.execute(select(func.coalesce(func.max(Event.seq), 0))).scalar_one())
+def last_seq(db: Session | Connection) -> int:
+    return int(db.execute(LAST_SEQ).scalar_one())
 
 
-def _page(db: Session, query: Any, after: int, limit: int) -> tuple[list[Any], int]:
-    """Rows of ``query`` after ``after`` and the cursor to pass next time.
+def for_kiosk(
+    db: Session | Connection, kiosk: Any, after: int, limit: int = 100, upto: int | None = None
+) -> tuple[list[Any], int]:
+    """Events (as rows) of ``kiosk`` (a KioskRef) and duty changes at its site; and the cursor.
+
+    ``upto``: the newest seq, when the caller has just read it (it must be read first, as
+    :func:`for_staff` explains).
+    """
+    if upto is None:
+        upto = last_seq(db)
+    if after >= upto:
+        return [], upto
+    params = {
+        "kiosk_id": kiosk.id,
+        "site_id": kiosk.site_id,
+        "after": after,
+        "upto": upto,
+        "limit": limit,
+    }
+    rows = list(db.execute(_FOR_KIOSK, params))
+    return rows, rows[-1].seq if len(rows) == limit else upto
+
+
+_sites: BindParameter[list[int]] = bindparam("site_ids", expanding=True)
+_FOR_STAFF = (
+    select(*_COLUMNS)
+    .where(
+        Event.staff_payload.is_not(None),
+        Event.seq > bindparam("after"),
+        Event.seq <= bindparam("upto"),
+    )
+    .order_by(Event.seq)
+    .limit(bindparam("limit"))
+)
+_FOR_STAFF_SITES = _FOR_STAFF.where(or_(Event.site_id.in_(_sites), Event.other_site_id.in_(_sites)))
+
+
+def for_staff(
+    db: Session | Connection, site_ids: list[int] | None, after: int, limit: int = 200
+) -> tuple[list[Any], int]:
+    """Staff events after ``after`` for ``site_ids`` (None: every site, for admins).
 
     The newest seq is read first and the rows are bounded by it: on PostgreSQL each statement
     sees its own snapshot, so reading in this order can never skip an event.
@@ -88,30 +189,9 @@ def _page(db: Session, query: Any, after: int, limit: int) -> tuple[list[Any], i
     upto = last_seq(db)
     if after >= upto:  # nothing at all is new: skip the filtered query
         return [], upto
-    rows = list(db.execute(query.where(Event.seq > after, Event.seq <= upto).limit(limit)))
+    params: dict[str, Any] = {"after": after, "upto": upto, "limit": limit}
+    if site_ids is None:
+        rows = list(db.execute(_FOR_STAFF, params))
+    else:
+        rows = list(db.execute(_FOR_STAFF_SITES, {**params, "site_ids": site_ids}))
     return rows, rows[-1].seq if len(rows) == limit else upto
-
-
-def for_kiosk(db: Session, kiosk: Any, after: int, limit: int = 100) -> tuple[list[Any], int]:
-    """Events (as rows) of ``kiosk`` (a KioskRef) and duty changes at its site; and the cursor."""
-    query = (
-        select(*_COLUMNS)
-        .where(
-            or_(
-                (Event.kiosk_id == kiosk.id) & Event.kiosk_payload.is_not(None),
-                (Event.type == "duty") & (Event.site_id == kiosk.site_id),
-            )
-        )
-        .order_by(Event.seq)
-    )
-    return _page(db, query, after, limit)
-
-
-def for_staff(
-    db: Session, site_ids: list[int] | None, after: int, limit: int = 200
-) -> tuple[list[Any], int]:
-    """Staff events after ``after`` for ``site_ids`` (None: every site, for admins)."""
-    query = select(*_COLUMNS).where(Event.staff_payload.is_not(None))
-    if site_ids is not None:
-        query = query.where(or_(Event.site_id.in_(site_ids), Event.other_site_id.in_(site_ids)))
-    return _page(db, query.order_by(Event.seq), after, limit)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -113,17 +113,77 @@ class KioskRef:
     pack_versions: dict[str, Any]
 
 
-_BY_TOKEN = select(
-    Kiosk.id, Kiosk.site_id, Kiosk.place, Kiosk.revoked, Kiosk.app_version, Kiosk.pack_versions
+KIOSK_COLUMNS = (
+    Kiosk.id,
+    Kiosk.site_id,
+    Kiosk.place,
+    Kiosk.revoked,
+    Kiosk.app_version,
+    Kiosk.pack_versions,
 )
+# Statements built once (bound by name at each call): building and cache-keying a fresh
+# select() costs more than running it, on paths that every kiosk takes every few seconds.
+_BY_TOKEN = select(*KIOSK_COLUMNS).where(Kiosk.token_hash == bindparam("token_hash"))
+_BY_TOKEN_WITH_SEQ = select(*KIOSK_COLUMNS, events.LAST_SEQ.scalar_subquery()).where(
+    Kiosk.token_hash == bindparam("token_hash")
+)
+_ON_DUTY = exists().where(
+    DutyRecord.site_id == Kiosk.site_id,
+    DutyRecord.on_duty.is_(True),
+    DutyRecord.staff_id == Staff.id,
+    Staff.disabled.is_(False),
+)
+_HEARTBEAT = (
+    select(
+        *KIOSK_COLUMNS,
+        Site.name.label("site_name"),
+        Site.guidance_hours,
+        _ON_DUTY.label("on_duty"),
+        events.LAST_SEQ.scalar_subquery().label("last_seq"),
+    )
+    .join(Site, Site.id == Kiosk.site_id)
+    .where(Kiosk.token_hash == bindparam("token_hash"))
+)
+NOT_ENROLLED = "This kiosk is not enrolled or was revoked; enrol it again."
 
 
-def kiosk_by_token(db: Session, token: str) -> KioskRef:
-    """The enrolled, unrevoked kiosk holding ``token``; 401 otherwise."""
-    row = db.execute(_BY_TOKEN.where(Kiosk.token_hash == token_hash(token))).first()
+def kiosk_ref(row: Any) -> KioskRef:
+    """The kiosk of a row of ``KIOSK_COLUMNS`` (None: no such token); 401 if none or revoked."""
     if row is None or row.revoked:
-        raise Unauthorized("This kiosk is not enrolled or was revoked; enrol it again.")
+        raise Unauthorized(NOT_ENROLLED)
     return KioskRef(row.id, row.site_id, row.place, row.app_version, row.pack_versions or {})
+
+
+def kiosk_by_token(db: Session | Connection, token: str) -> KioskRef:
+    """The enrolled, unrevoked kiosk holding ``token``; 401 otherwise."""
+    return kiosk_ref(db.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first())
+
+
+def kiosk_and_last_seq(db: Session | Connection, token: str) -> tuple[KioskRef, int]:
+    """:func:`kiosk_by_token` and the newest event seq, in one statement."""
+    row = db.execute(_BY_TOKEN_WITH_SEQ, {"token_hash": token_hash(token)}).first()
+    return kiosk_ref(row), int(row[-1])  # type: ignore[index]
+
+
+@dataclass(frozen=True)
+class HeartbeatView:
+    """What a heartbeat answers, read in one statement (token check included)."""
+
+    kiosk: KioskRef
+    site_name: str
+    guidance_hours: str
+    helper_on_duty: bool
+    last_seq: int
+
+
+def heartbeat_view(db: Session | Connection, token: str) -> HeartbeatView:
+    """The kiosk holding ``token`` (401 otherwise), its site and the newest event seq."""
+    row = db.execute(_HEARTBEAT, {"token_hash": token_hash(token)}).first()
+    kiosk = kiosk_ref(row)
+    assert row is not None
+    return HeartbeatView(
+        kiosk, row.site_name, row.guidance_hours, bool(row.on_duty), int(row.last_seq)
+    )
 
 
 def site_summary(db: Session, site_id: int) -> tuple[str, str]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
-from kiosk.hub.models import Kiosk, StaffSession
+from kiosk.hub.models import Kiosk, StaffSession, table_of
 
 
 class Presence:
@@ -45,20 +45,35 @@ class Presence:
             return bool(self._kiosks or self._sessions)
 
     def flush(self, db: Session) -> int:
-        """Write the buffered times (never moving one backwards); returns how many."""
+        """Write the buffered times (never moving one backwards); returns how many.
+
+        One executemany per table: ~2,000 kiosks a sweep, where an ORM UPDATE each cost
+        several milliseconds of CPU in all (seen in the benchmark's profile)."""
         with self._lock:
             kiosks, self._kiosks = self._kiosks, {}
             sessions, self._sessions = self._sessions, {}
-        for kid, at in kiosks.items():
-            db.execute(
-                update(Kiosk)
-                .where(Kiosk.id == kid, (Kiosk.last_seen_at.is_(None)) | (Kiosk.last_seen_at < at))
-                .values(last_seen_at=at)
-            )
-        for sid, at in sessions.items():
-            db.execute(
-                update(StaffSession)
-                .where(StaffSession.id == sid, StaffSession.last_seen_at < at)
-                .values(last_seen_at=at)
-            )
+        conn = db.connection()
+        if kiosks:
+            conn.execute(_KIOSK_SEEN, [{"row_id": k, "at": at} for k, at in kiosks.items()])
+        if sessions:
+            conn.execute(_SESSION_SEEN, [{"row_id": s, "at": at} for s, at in sessions.items()])
         return len(kiosks) + len(sessions)
+
+
+_kiosks = table_of(Kiosk).c
+_sessions = table_of(StaffSession).c
+# Typed, so that times pass through UTCDateTime (naive UTC on SQLite) like ORM values do.
+_at = bindparam("at", type_=_kiosks.last_seen_at.type)
+_KIOSK_SEEN = (
+    update(table_of(Kiosk))
+    .where(
+        _kiosks.id == bindparam("row_id"),
+        _kiosks.last_seen_at.is_(None) | (_kiosks.last_seen_at < _at),
+    )
+    .values(last_seen_at=_at)
+)
+_SESSION_SEEN = (
+    update(table_of(StaffSession))
+    .where(_sessions.id == bindparam("row_id"), _sessions.last_seen_at < _at)
+    .values(last_seen_at=_at)
+)

@@ -30,10 +30,15 @@ def queue_item(db: Session, req: HelpRequest, now: datetime) -> QueueItemOut:
 def _queue_fields(db: Session, req: HelpRequest, now: datetime) -> dict:
     site = db.get(Site, req.site_id)
     helper = db.get(Staff, req.helper_id) if req.helper_id else None
+    return queue_fields(req, site.name if site else "", helper, now)
+
+
+def queue_fields(req: HelpRequest, site_name: str, helper: Staff | None, now: datetime) -> dict:
+    """A request as staff see it, from what the caller has already read."""
     return dict(
         id=req.id,
         site_id=req.site_id,
-        site_name=site.name if site else "",
+        site_name=site_name,
         kiosk_id=req.kiosk_id,
         place=req.place,
         state=req.state,
@@ -75,6 +80,20 @@ def kiosk_request(
     db: Session, req: HelpRequest, *, position: int | None, wait_per_person: float, helpers: int
 ) -> KioskRequestOut:
     helper = db.get(Staff, req.helper_id) if req.helper_id else None
+    return kiosk_request_of(
+        req, position=position, wait_per_person=wait_per_person, helpers=helpers, helper=helper
+    )
+
+
+def kiosk_request_of(
+    req: HelpRequest,
+    *,
+    position: int | None,
+    wait_per_person: float,
+    helpers: int,
+    helper: Staff | None,
+) -> KioskRequestOut:
+    """A request as its kiosk sees it, from what the caller has already read."""
     expected = None
     if position is not None:
         # A rough estimate on purpose: the kiosk shows it as "about N minutes".

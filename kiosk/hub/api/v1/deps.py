@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -68,7 +69,11 @@ Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+    return parse_bearer(request.headers.get("authorization", ""))
+
+
+def parse_bearer(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header value, else None."""
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
@@ -86,7 +91,7 @@ def kiosk_auth(request: Request, db: Db) -> KioskRef:
     return _kiosk(request, db)
 
 
-def _staff(request: Request, hub: Hub, db: Session) -> Principal:
+def _staff(request: Request, hub: Hub, db: Session | Connection) -> Principal:
     token = bearer_token(request)
     from_cookie = token is None
     if from_cookie:
@@ -106,9 +111,14 @@ def staff_user(request: Request, hub: HubDep, db: Db) -> Principal:
     return _staff(request, hub, db)
 
 
-def staff_identity(request: Request, hub: HubDep) -> Principal:
-    with hub.readers() as db:
-        return _staff(request, hub, db)
+async def staff_identity(request: Request, hub: HubDep) -> Principal:
+    """The caller, checked on its own short read (``Hub.read``): long polls hold no session."""
+
+    def check(engine: Engine) -> Principal:
+        with engine.connect() as conn:
+            return _staff(request, hub, conn)
+
+    return await hub.read(check)
 
 
 def admin_user(who: Annotated[Principal, Depends(staff_user)]) -> Principal:

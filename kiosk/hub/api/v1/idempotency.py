@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Header
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +34,18 @@ def body_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def replay(record: IdempotencyRecord, hashed: str) -> Response:
+class Stored(Protocol):
+    """A stored first answer: an ``IdempotencyRecord`` or a ``requests.Answer``."""
+
+    @property
+    def request_hash(self) -> str: ...
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def body(self) -> str: ...
+
+
+def replay(record: Stored, hashed: str) -> Response:
     if record.request_hash != hashed:
         return Response(
             ErrorOut(

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
-from anyio import to_thread
 from fastapi import APIRouter, Path, Query, Request, Response
-from sqlalchemy import update
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub.api.v1 import idempotency
-from kiosk.hub.api.v1.deps import Db, HubDep, KioskAuth, bearer_token
-from kiosk.hub.api.v1.longpoll import long_poll
+from kiosk.hub.api.v1.deps import Db, HubDep, KioskAuth, bearer_token, in_write_turn
+from kiosk.hub.api.v1.longpoll import Read, long_poll
 from kiosk.hub.context import Hub
 from kiosk.hub.errors import Unauthorized
 from kiosk.hub.models import HelpRequest, Kiosk
@@ -50,41 +48,41 @@ def enrol(body: EnrolIn, hub: HubDep, db: Db) -> EnrolOut:
 
 @router.post("/kiosk/heartbeat", response_model=HeartbeatOut, tags=["kiosk"])
 async def heartbeat(body: HeartbeatIn, request: Request, hub: HubDep) -> HeartbeatOut:
-    """Read-only on the database unless the kiosk's version or packs changed."""
+    """Read-only on the database unless the kiosk's version or packs changed.
+
+    Its common case is answered by ``hot.HotPaths`` (the same functions, without FastAPI)."""
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
-
-    def read() -> tuple[HeartbeatOut, int, dict[str, Any]]:
-        now = hub.clock()
-        with hub.readers() as db:
-            kiosk = fleet.kiosk_by_token(db, token)
-            site_name, guidance_hours = fleet.site_summary(db, kiosk.site_id)
-            hub.presence.kiosk_seen(kiosk.id, now)
-            out = HeartbeatOut(
-                server_time=now,
-                site_name=site_name,
-                place=kiosk.place,
-                helper_on_duty=bool(fleet.helpers_on_duty(db, kiosk.site_id)),
-                guidance_hours=guidance_hours,
-                last_event_seq=events.last_seq(db),
-            )
-            changes = fleet.heartbeat_changes(kiosk, body.app_version, body.pack_versions)
-            return out, kiosk.id, changes
-
-    out, kiosk_id, changes = await to_thread.run_sync(read)
+    out, kiosk_id, changes = await hub.read(lambda engine: heartbeat_read(hub, engine, token, body))
     if changes:
-
-        def write() -> None:
-            with hub.transaction() as db:
-                db.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(**changes))
-
-        if hub.write_gate is None:
-            await run_in_threadpool(write)
-        else:
-            async with hub.write_gate:
-                await run_in_threadpool(write)
+        await in_write_turn(hub, lambda: heartbeat_write(hub, kiosk_id, changes))
     return out
+
+
+def heartbeat_read(
+    hub: Hub, engine: Engine, token: str, body: HeartbeatIn
+) -> tuple[HeartbeatOut, int, dict[str, Any]]:
+    """One statement: the token checked (401), what the kiosk shows, and what to write."""
+    now = hub.clock()
+    with engine.connect() as conn:
+        view = fleet.heartbeat_view(conn, token)
+    kiosk = view.kiosk
+    hub.presence.kiosk_seen(kiosk.id, now)
+    out = HeartbeatOut(
+        server_time=now,
+        site_name=view.site_name,
+        place=kiosk.place,
+        helper_on_duty=view.helper_on_duty,
+        guidance_hours=view.guidance_hours,
+        last_event_seq=view.last_seq,
+    )
+    return out, kiosk.id, fleet.heartbeat_changes(kiosk, body.app_version, body.pack_versions)
+
+
+def heartbeat_write(hub: Hub, kiosk_id: int, changes: dict[str, Any]) -> None:
+    with hub.transaction() as db:
+        db.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(**changes))
 
 
 def kiosk_view(hub: Hub, db: Session, req: HelpRequest) -> KioskRequestOut:
@@ -111,25 +109,43 @@ async def create_request(
     """Create a help request, exactly once per ``Idempotency-Key`` (later calls replay it).
 
     The whole call (token check included) runs in one worker-thread hop and one transaction:
-    this is the visitor's button, the path the benchmark times.
+    this is the visitor's button, the path the benchmark times. Its common case is answered by
+    ``hot.HotPaths`` (the same function, without FastAPI).
     """
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
-    if hub.write_gate is None:
-        return await to_thread.run_sync(_create, hub, token, body, key)
-    async with hub.write_gate:
-        return await to_thread.run_sync(_create, hub, token, body, key)
+    return await in_write_turn(hub, lambda: create_call(hub, token, body, key))
 
 
-def _create(hub: Hub, token: str, body: HelpRequestIn, key: str) -> Response:
-    def work(db: Session, kiosk: fleet.KioskRef, now: datetime) -> tuple[int, str]:
-        req = requests.create(db, kiosk, body.model_dump(), now=now)
-        return 201, kiosk_view(hub, db, req).model_dump_json()
-
-    return idempotency.run_once(
-        hub, token, key, idempotency.body_hash(body.model_dump_json()), work
-    )
+def create_call(hub: Hub, token: str, body: HelpRequestIn, key: str) -> Response:
+    """Authenticate, then replay the key's stored answer or create the request and store
+    its answer, in one transaction of Core statements (``requests.create_once``)."""
+    hashed = idempotency.body_hash(body.model_dump_json())
+    with hub.engine.connect() as conn:
+        try:
+            answer, keys = requests.create_once(
+                conn,
+                token=token,
+                key=key,
+                hashed=hashed,
+                body=body.model_dump(),
+                clock=hub.clock,
+                wait_per_person=hub.settings.requests.average_help_minutes * 60,
+            )
+            conn.commit()
+        except IntegrityError:
+            # The same key arrived twice at once and the other call won: answer as it did.
+            conn.rollback()
+            stored = requests.stored_answer(conn, fleet.kiosk_by_token(conn, token).id, key)
+            if stored is None:
+                raise
+            answer, keys = stored, []
+    if keys:
+        hub.bus.publish(set(keys))
+    if answer.replayed:
+        return idempotency.replay(answer, hashed)
+    return Response(answer.body, status_code=answer.status_code, media_type="application/json")
 
 
 @router.get(
@@ -162,23 +178,31 @@ async def kiosk_events(
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     wait: Annotated[float, Query(ge=0, le=60)] = 25,
 ) -> KioskEventsOut:
-    """Long poll: events for this kiosk after ``after``; waits up to ``wait`` seconds."""
+    """Long poll: events for this kiosk after ``after``; waits up to ``wait`` seconds.
+
+    Its common case is answered by ``hot.HotPaths`` (the same functions, without FastAPI)."""
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
+    wait = min(wait, hub.settings.events.long_poll_seconds)
+    found, last = await long_poll(hub, kiosk_events_reader(hub, token, after), wait)
+    return KioskEventsOut(events=found, last_seq=last)
+
+
+def kiosk_events_reader(hub: Hub, token: str, after: int) -> Read[KioskEventOut]:
+    """The long poll's read: the token is checked in the first read (401), not in a
+    dependency, so a waiting kiosk costs one worker-thread hop and holds no connection."""
     known: list[fleet.KioskRef] = []
 
-    def read() -> tuple[list[KioskEventOut], int, list[str]]:
-        # Why: the token is checked in the first read's session, not in a dependency, so a
-        # waiting kiosk costs one worker-thread hop and holds no database connection.
-        with hub.readers() as db:
+    def read(engine: Engine) -> tuple[list[KioskEventOut], int, list[str]]:
+        with engine.connect() as conn:
+            upto = None
             if not known:
-                known.append(fleet.kiosk_by_token(db, token))
+                kiosk, upto = fleet.kiosk_and_last_seq(conn, token)
+                known.append(kiosk)
             kiosk = known[0]
-            rows, last = events.for_kiosk(db, kiosk, after)
-            keys = [f"kiosk:{kiosk.id}", f"site-kiosks:{kiosk.site_id}"]
-            return [views.kiosk_event(r) for r in rows], last, keys
+            rows, last = events.for_kiosk(conn, kiosk, after, upto=upto)
+        keys = [f"kiosk:{kiosk.id}", f"site-kiosks:{kiosk.site_id}"]
+        return [views.kiosk_event(r) for r in rows], last, keys
 
-    wait = min(wait, hub.settings.events.long_poll_seconds)
-    found, last = await long_poll(hub, read, wait)
-    return KioskEventsOut(events=found, last_seq=last)
+    return read

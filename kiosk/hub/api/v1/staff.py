@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub.api.v1.deps import (
@@ -295,9 +296,9 @@ def _staff_keys(who: Principal) -> list[str]:
 def _reader(hub: Hub, who: Principal, after: int):  # type: ignore[no-untyped-def]
     keys = _staff_keys(who)
 
-    def read() -> tuple[list, int, list[str]]:  # type: ignore[type-arg]
-        with hub.readers() as db:
-            rows, last = events.for_staff(db, who.site_ids, after)
+    def read(engine: Engine) -> tuple[list, int, list[str]]:  # type: ignore[type-arg]
+        with engine.connect() as conn:
+            rows, last = events.for_staff(conn, who.site_ids, after)
             found = [views.staff_event(r) for r in rows]
             if who.escalated_only:
                 found = [e for e in found if e.request is None or e.request.escalated]
