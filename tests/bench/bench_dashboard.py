@@ -16,7 +16,7 @@ Measured, from this process:
 - the floor: a bare loopback HTTP round trip to a minimal ASGI app on the same server software
   (uvicorn), with the same client, in the same run.
 
-``BENCH_DASHBOARDS=N`` changes the number of dashboards. About a minute and a half.
+``BENCH_DASHBOARDS=N`` changes the number of dashboards. About 40 s.
 Run: ``python -m tests.bench dashboard``.
 """
 

@@ -16,7 +16,7 @@ kiosks do (see ``tests/bench/hubload.py``). Measured meanwhile, from this proces
   bare server's rate under the same callers as the peer.
 
 Each figure is printed with the machine's load average: on a shared 2-core machine the other
-processes' work shows in the tails. About 4 minutes. Run: ``python -m tests.bench hub``.
+processes' work shows in the tails. About 2 minutes. Run: ``python -m tests.bench hub``.
 """
 
 from __future__ import annotations

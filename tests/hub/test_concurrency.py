@@ -141,11 +141,15 @@ def test_staff_event_stream_delivers_server_sent_events(tmp_path, sqlite_url) ->
         lines: list[str] = []
         with api.client.stream("GET", f"{API}/staff/events/stream", headers=api.auth(anna)) as r:
             assert r.headers["content-type"].startswith("text/event-stream")
-            threading.Timer(0.3, lambda: api.ask(kiosk, topic="stream me")).start()
+            ask = threading.Timer(0.3, lambda: api.ask(kiosk, topic="stream me"))
+            ask.start()
             for line in r.iter_lines():
                 lines.append(line)
                 if line.startswith("data: "):
                     break
+        # The event may reach the stream before the kiosk has its answer: let it finish
+        # before the client closes.
+        ask.join(10)
         assert any(line == "event: created" for line in lines)
         assert '"topic":"stream me"' in lines[-1]
         assert any(line.startswith("id: ") for line in lines)

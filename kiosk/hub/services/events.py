@@ -94,14 +94,14 @@ def _announce(
     if type == "duty":
         keys.append(f"site-kiosks:{site_id}")
     if dialect == "postgresql":
-        db.execute(_LOCK, {"k": EVENT_LOCK})
-        db.execute(_NOTIFY, {"c": CHANNEL, "p": ",".join(keys)})
+        # One round trip: the NOTIFY is delivered at commit and the lock held until then,
+        # whichever of the two the server evaluates first.
+        db.execute(_LOCK_AND_NOTIFY, {"k": EVENT_LOCK, "c": CHANNEL, "p": ",".join(keys)})
     return keys
 
 
 _INSERT = insert(table_of(Event))
-_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
-_NOTIFY = text("SELECT pg_notify(:c, :p)")
+_LOCK_AND_NOTIFY = text("SELECT pg_advisory_xact_lock(:k), pg_notify(:c, :p)")
 
 
 def install_publisher(factory: sessionmaker[Session], bus: EventBus) -> None:

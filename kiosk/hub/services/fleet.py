@@ -186,12 +186,6 @@ def heartbeat_view(db: Session | Connection, token: str) -> HeartbeatView:
     )
 
 
-def site_summary(db: Session, site_id: int) -> tuple[str, str]:
-    """(name, guidance hours) of a site, read as plain columns."""
-    row = db.execute(select(Site.name, Site.guidance_hours).where(Site.id == site_id)).one()
-    return row.name, row.guidance_hours
-
-
 def heartbeat_changes(kiosk: KioskRef, app_version: str, packs: dict[str, str]) -> dict[str, Any]:
     """What a heartbeat changes in the kiosk's row (usually nothing: last-seen is buffered)."""
     changes: dict[str, Any] = {}

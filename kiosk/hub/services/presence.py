@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
+from itertools import islice
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
@@ -44,20 +45,32 @@ class Presence:
         with self._lock:
             return bool(self._kiosks or self._sessions)
 
-    def flush(self, db: Session) -> int:
-        """Write the buffered times (never moving one backwards); returns how many.
+    def flush(self, db: Session, limit: int | None = None) -> int:
+        """Write buffered times (never moving one backwards), at most ``limit`` of them;
+        returns how many.
 
-        One executemany per table: ~2,000 kiosks a sweep, where an ORM UPDATE each cost
-        several milliseconds of CPU in all (seen in the benchmark's profile)."""
+        One executemany per table: an ORM UPDATE per kiosk cost several milliseconds of CPU
+        per sweep in all (seen in the benchmark's profile)."""
         with self._lock:
-            kiosks, self._kiosks = self._kiosks, {}
-            sessions, self._sessions = self._sessions, {}
+            kiosks = _take(self._kiosks, limit)
+            sessions = _take(self._sessions, None if limit is None else limit - len(kiosks))
         conn = db.connection()
         if kiosks:
-            conn.execute(_KIOSK_SEEN, [{"row_id": k, "at": at} for k, at in kiosks.items()])
+            conn.execute(_KIOSK_SEEN, [{"row_id": k, "at": at} for k, at in kiosks])
         if sessions:
-            conn.execute(_SESSION_SEEN, [{"row_id": s, "at": at} for s, at in sessions.items()])
+            conn.execute(_SESSION_SEEN, [{"row_id": s, "at": at} for s, at in sessions])
         return len(kiosks) + len(sessions)
+
+
+def _take(buffer: dict[int, datetime], limit: int | None) -> list[tuple[int, datetime]]:
+    """Remove and return up to ``limit`` (None: all) entries of ``buffer``."""
+    taken = list(buffer.items() if limit is None else islice(buffer.items(), max(0, limit)))
+    if len(taken) == len(buffer):
+        buffer.clear()
+    else:
+        for key, _ in taken:
+            del buffer[key]
+    return taken
 
 
 _kiosks = table_of(Kiosk).c

@@ -36,7 +36,10 @@ OPEN = ("waiting", "claimed")
 
 
 def create(db: Session, kiosk: KioskRef, body: dict[str, Any], *, now: datetime) -> HelpRequest:
-    """A new waiting request from ``kiosk``, dated back by the time it spent in the outbox."""
+    """A new waiting request from ``kiosk``, dated back by the time it spent in the outbox.
+
+    The readable reference of what the help button does; the button itself takes
+    :func:`create_once` (Core statements), which a test checks against this."""
     outbox = int(body.pop("outbox_seconds", 0))
     req = HelpRequest(
         site_id=kiosk.site_id,
