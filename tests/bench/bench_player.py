@@ -53,19 +53,6 @@ def _before_action(app) -> None:  # noqa: ANN001
             EventLoop.idle()
 
 
-def _right_action(app) -> None:  # noqa: ANN001
-    step = app.player.walk.step
-    kind = step.action.kind
-    if kind == "tap":
-        app.player.touched(step.target, None)
-    elif kind == "choose":
-        app.player.touched(step.target, step.action.option)
-    elif kind == "type":
-        app.player.typing_done()
-    else:
-        app.player.skip_card()
-
-
 class _Frames:
     """Runs frames; each one is timed up to the end of its drawing; counts the ones drawn."""
 
@@ -110,6 +97,7 @@ def main() -> None:
     from kiosk.services.card.fake import FakeCardReader
     from kiosk.services.speech_fake import FakeSpeech
     from kiosk.ui.app import KioskApp
+    from tests.ui.harness import right_action
 
     text_size = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 100
     EventLoop.ensure_window()
@@ -148,7 +136,7 @@ def main() -> None:
             _before_action(app)
             frames.finish()  # the step before is fully drawn: the visitor has read it
             # The touch is handled inside a frame: the action counts in the first frame.
-            cpu, total, _ = frames.run(lambda: _right_action(app))
+            cpu, total, _ = frames.run(lambda: right_action(app))
             change, longest = total, total
             for _ in range(SETTLE_FRAMES):  # layout may settle over more frames
                 _, frame, drew = frames.run()

@@ -95,3 +95,17 @@ def tap(widget: Widget) -> None:
     touch.touch_down()
     touch.touch_up()
     frames(1)
+
+
+def right_action(app) -> None:
+    """The step's completing action, through the view-model (the keyboard already open)."""
+    step = app.player.walk.step
+    kind = step.action.kind
+    if kind == "tap":
+        app.player.touched(step.target, None)
+    elif kind == "choose":
+        app.player.touched(step.target, step.action.option)
+    elif kind == "type":
+        app.player.typing_done()
+    else:
+        app.player.skip_card()

@@ -7,7 +7,7 @@ import pytest
 from kivy.base import EventLoop
 
 from kiosk.packs.actions import show_me_value
-from tests.ui.harness import frames, walk
+from tests.ui.harness import frames, right_action, walk
 from tests.ui.test_player import demo_ids
 
 pytestmark = pytest.mark.widget
@@ -123,20 +123,6 @@ def test_the_pool_prepares_the_kinds_the_steps_draw():
     for c in components:
         specs = _specs_for(c, "fi", str, PROJECT_ROOT, {})
         assert [spec.cls for spec in specs] == _kinds_for(c), c
-
-
-def right_action(app) -> None:
-    """The step's completing action, through the view-model (the keyboard already open)."""
-    step = app.player.walk.step
-    kind = step.action.kind
-    if kind == "tap":
-        app.player.touched(step.target, None)
-    elif kind == "choose":
-        app.player.touched(step.target, step.action.option)
-    elif kind == "type":
-        app.player.typing_done()
-    else:
-        app.player.skip_card()
 
 
 def snapshot(screen) -> list:
