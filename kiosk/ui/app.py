@@ -24,6 +24,7 @@ from kivy.core.window import Window
 from kiosk.config import PROJECT_ROOT, Settings
 from kiosk.core.errors import KioskError
 from kiosk.core.idle import IdlePolicy
+from kiosk.ui.collector import QuietCollector
 from kiosk.ui.frames import after_first_frame
 from kiosk.ui.i18n import Translator
 from kiosk.ui.screen_names import ASSIST_SCREENS, HELP_SCREENS
@@ -159,6 +160,7 @@ class KioskApp(App):
         }
         self._composed = False
         self._prebuild = None
+        self.collector = QuietCollector(self.now)
         self.shell.follow(self.nav, ensure=self.ensure_screen)
         self._ticker = Clock.schedule_interval(self.session.tick, 0.5)
         self._boundary = _Boundary(self)
@@ -284,6 +286,8 @@ class KioskApp(App):
             if not self.shell.ids.screens.has_screen(name):
                 self.ensure_screen(name)
                 return None
+        # Start-up is over: from now on full garbage collections wait for a quiet screen.
+        self.collector.start()
         return False
 
     def on_start(self) -> None:
@@ -317,6 +321,7 @@ class KioskApp(App):
         self._ticker.cancel()
         if self._prebuild is not None:
             self._prebuild.cancel()
+        self.collector.stop()
         if self._restart_event is not None:
             self._restart_event.cancel()
         if self._boundary in ExceptionManager.handlers:
