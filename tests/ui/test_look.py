@@ -87,17 +87,37 @@ def fit_problems(root, window):
     return problems
 
 
+def beyond_the_bars(app):
+    """Widgets of the current screen that reach over the top or bottom bar (a page's content
+    scrolls instead): they would be cut off, or cover Back or Call a helper."""
+    screens = app.shell.ids.screens
+    _, bottom = screens.to_window(*screens.pos)
+    top = bottom + screens.height
+    found = []
+    for widget in walk(screens.current_screen):
+        if not shown(widget) or in_scrollview(widget) or widget.height <= 0:
+            continue
+        _, y = widget.to_window(widget.x, widget.y)
+        y2 = y + widget.height
+        if y < bottom - 1 or y2 > top + 1:
+            name = getattr(widget, "test_name", "") or type(widget).__name__
+            found.append(f"{name}: {y:.0f}..{y2:.0f} outside {bottom:.0f}..{top:.0f}")
+    return found
+
+
 @pytest.mark.parametrize("screen", SCREEN_NAMES)
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_screen_fits_at_200_percent(app, window, screen, lang):
     show(app, screen, lang, 200)
     assert fit_problems(app.root, window) == []
+    assert beyond_the_bars(app) == []
 
 
 @pytest.mark.parametrize("screen", SCREEN_NAMES)
 def test_every_screen_fits_at_100_percent_high_contrast(app, window, screen):
     show(app, screen, "sv", 100, contrast=True)
     assert fit_problems(app.root, window) == []
+    assert beyond_the_bars(app) == []
 
 
 @pytest.mark.parametrize("screen", SCREEN_NAMES)

@@ -83,32 +83,38 @@ class KSection(BoxLayout):
         return super().on_touch_up(touch) if self.shown else False
 
 
-class KPage(ScrollView):
-    """A screen's content: a vertical column that scrolls when large text makes it long.
+class ScissorClip:
+    """Cuts off what a widget's children draw outside it, with a scissor rectangle.
 
-    What scrolls out of the page is cut off with a scissor rectangle instead of Kivy's stencil
-    (common.kv drops ScrollView's rules): the stencil fills the page's area twice more in every
-    frame, ~2 ms each with a software GL (Mesa llvmpipe), the scissor costs nothing. A scissor
-    is in window pixels, so it is placed while the frame is drawn, where the page is then.
+    Kivy's own clipping (StencilView, ScreenManager, ScrollView) draws the clipped area twice
+    more into the stencil buffer in every frame, ~2 ms each for a page with a software GL (Mesa
+    llvmpipe); a scissor costs nothing. It is in window pixels, so it is placed while the frame
+    is drawn, wherever the widget is then. The class's KV rule must drop Kivy's (``<-Name>``).
     """
 
-    test_name = StringProperty("")
-
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        with self.canvas.before:
+        super().__init__(**kwargs)  # type: ignore[call-arg]
+        with self.canvas.before:  # type: ignore[attr-defined]
             Callback(self._place_clip)
             self._clip = ScissorPush(x=0, y=0, width=1, height=1)
-        # Before the scroll bar: the bar is inside the page anyway.
-        self.canvas.after.insert(0, ScissorPop())
+        # First in canvas.after: a scroll bar drawn there is inside the widget anyway.
+        self.canvas.after.insert(0, ScissorPop())  # type: ignore[attr-defined]
 
     def _place_clip(self, _instruction: object) -> None:
-        x, y = self.to_window(self.x, self.y)
-        box = (round(x), round(y), max(1, round(self.width)), max(1, round(self.height)))
+        x, y = self.to_window(self.x, self.y)  # type: ignore[attr-defined]
+        w, h = self.size  # type: ignore[attr-defined]
+        box = (round(x), round(y), max(1, round(w)), max(1, round(h)))
         clip = self._clip
         # Only a real move is written: a write asks for one more frame.
         if (clip.x, clip.y, clip.width, clip.height) != box:
             clip.x, clip.y, clip.width, clip.height = box
+
+
+class KPage(ScissorClip, ScrollView):
+    """A screen's content: a vertical column that scrolls when large text makes it long;
+    what scrolls out of it is cut off (:class:`ScissorClip`)."""
+
+    test_name = StringProperty("")
 
 
 class KColumn(BoxLayout):

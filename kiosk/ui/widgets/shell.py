@@ -16,11 +16,14 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import ScreenManager
 
 from kiosk.ui.kvload import load_kv
-from kiosk.ui.widgets import common  # noqa: F401  (registers KButton, KLabel... for KV)
+
+# Importing common also registers KButton, KLabel... for the KV rules.
+from kiosk.ui.widgets.common import ScissorClip
 
 
-class KScreens(ScreenManager):
-    """The screens, switched without a transition and without clipping (shell.kv)."""
+class KScreens(ScissorClip, ScreenManager):
+    """The screens, switched without a transition; nothing a screen draws reaches the bars
+    (:class:`ScissorClip`)."""
 
 
 class KioskShell(BoxLayout):
