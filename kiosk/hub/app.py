@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 from fastapi import FastAPI
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub import dashboard
@@ -23,6 +25,7 @@ from kiosk.hub.bus import EventBus, PgListener, poll_events
 from kiosk.hub.config import HubSettings
 from kiosk.hub.context import Hub, utc_now
 from kiosk.hub.db import make_engine, migrate, session_factory
+from kiosk.hub.lite import LoopWriter
 from kiosk.hub.security import dummy_hash, make_hasher
 from kiosk.hub.services import events, requests
 from kiosk.protocol.common import API_PREFIX
@@ -33,7 +36,8 @@ log = logging.getLogger(__name__)
 def build_hub(settings: HubSettings, clock: Callable[[], datetime] = utc_now) -> Hub:
     """Engine (migrated), sessions with event publishing, bus and password hasher."""
     url, pool = settings.database_url(), settings.database.pool_size
-    engine = make_engine(url, pool_size=pool)
+    write_lock = threading.Lock()  # SQLite: shared by the engine's writers and the loop writer
+    engine = make_engine(url, pool_size=pool, write_lock=write_lock)
     migrate(engine)
     sessions = session_factory(engine)
     # SQLite: a second engine whose transactions never take the write lock (see db.py).
@@ -57,7 +61,16 @@ def build_hub(settings: HubSettings, clock: Callable[[], datetime] = utc_now) ->
         clock,
         write_gate=asyncio.Lock() if sqlite else None,
         loop_reader=make_engine(url, loop_reader=True) if sqlite else None,
+        loop_writer=_loop_writer(engine, write_lock),
     )
+
+
+def _loop_writer(engine: Engine, write_lock: threading.Lock) -> LoopWriter | None:
+    """SQLite on a file: the help button's writer on the event loop (see lite.py)."""
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        return None
+    return LoopWriter(path, write_lock, engine.dialect)
 
 
 def sweep_once(hub: Hub) -> int:
@@ -124,7 +137,8 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
             listener.start()
         else:
             interval = settings.events.poll_interval_ms / 1000
-            tasks.append(asyncio.create_task(poll_events(hub.engine, hub.bus, interval)))
+            # The readers' engine: through the writers' one every poll took the write lock.
+            tasks.append(asyncio.create_task(poll_events(hub.read_engine, hub.bus, interval)))
         try:
             yield
         finally:
@@ -138,6 +152,8 @@ def create_app(settings: HubSettings, *, clock: Callable[[], datetime] = utc_now
             hub.read_engine.dispose()
             if hub.loop_reader is not None:
                 hub.loop_reader.dispose()
+            if hub.loop_writer is not None:
+                hub.loop_writer.close()
 
     app = FastAPI(
         title="Digituki kiosk hub",

@@ -1,10 +1,15 @@
 """Wake-ups for long polls and event streams, within one instance and across instances.
 
-The events table is the truth; the bus only says "look again". Writers call :meth:`EventBus.publish`
-after commit with the keys an event concerns (``kiosk:7``, ``site:3``, ``all``). Other instances
-learn of events through PostgreSQL LISTEN/NOTIFY (sent in the writing transaction, so delivered
-on commit) or, for SQLite, by polling the newest ``seq``. A missed wake-up only delays a reader
-until its wait times out; it never loses an event.
+The events table is the truth; the bus mostly says "look again". Writers call
+:meth:`EventBus.publish` after commit with the keys an event concerns (``kiosk:7``, ``site:3``,
+``all``). Other instances learn of events through PostgreSQL LISTEN/NOTIFY (sent in the writing
+transaction, so delivered on commit) or, for SQLite, by polling the newest ``seq``. A missed
+wake-up only delays a reader until its wait times out; it never loses an event.
+
+A writer that has its committed event rows at hand (the help button) publishes them too, and
+each woken :class:`Subscription` keeps them: a long poll whose cursor they continue without a gap
+answers from them instead of reading the table again (see ``api/v1/longpoll.py``). Any wake-up
+without rows (the ORM writers, other instances) sends the reader back to the table.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 
@@ -38,7 +44,7 @@ class EventBus:
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
+        self._waiters: dict[str, set[Subscription]] = defaultdict(set)
         # When each key was last woken (monotonic, on the loop). A reader notes the time before
         # its first read and, once subscribed, asks woken_since(): an event for its keys may
         # have slipped in between, so it reads again (once) instead of sleeping.
@@ -47,8 +53,9 @@ class EventBus:
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
 
-    def publish(self, keys: Iterable[str]) -> None:
-        """Wake every waiter on any of ``keys``. Safe from any thread; a no-op before bind."""
+    def publish(self, keys: Iterable[str], rows: Sequence[Any] = ()) -> None:
+        """Wake every waiter on any of ``keys``; ``rows``: the committed event rows, if the
+        writer has them (every event of its commit). Safe from any thread; a no-op before bind."""
         loop = self._loop
         if loop is None or loop.is_closed():
             return
@@ -58,27 +65,27 @@ class EventBus:
         except RuntimeError:
             running = None
         if running is loop:
-            self._wake(keys)
+            self._wake(keys, rows)
         else:
-            loop.call_soon_threadsafe(self._wake, keys)
+            loop.call_soon_threadsafe(self._wake, keys, rows)
 
     def wake_all(self) -> None:
         """Wake every waiter (they re-read the table and sleep again if nothing is new)."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(lambda: self._wake([*self._waiters, *self._woken_at]))
+            loop.call_soon_threadsafe(lambda: self._wake([*self._waiters, *self._woken_at], ()))
 
     def woken_since(self, keys: Iterable[str], since: float) -> bool:
         """True if any of ``keys`` was woken at or after monotonic time ``since``."""
         return any(self._woken_at.get(key, -1.0) >= since for key in keys)
 
-    def _wake(self, keys: list[str]) -> None:
+    def _wake(self, keys: list[str], rows: Sequence[Any]) -> None:
         now = time.monotonic()
         for key in keys:
             self._woken_at[key] = now
         for key in keys:
-            for waiter in self._waiters.get(key, ()):
-                waiter.set()
+            for sub in self._waiters.get(key, ()):
+                sub.notify(rows)
 
     def subscribe(self, keys: Iterable[str]) -> Subscription:
         """Wake-ups for ``keys`` from now on (see :meth:`woken_since` for the ones just before)."""
@@ -90,13 +97,31 @@ class Subscription:
         self._bus = bus
         self._keys = keys
         self.flag = asyncio.Event()
+        # Rows published since the last take_rows(); None once a wake-up came without rows.
+        self._rows: dict[int, Any] | None = {}
         for key in keys:
-            bus._waiters[key].add(self.flag)
+            bus._waiters[key].add(self)
+
+    def notify(self, rows: Sequence[Any]) -> None:
+        if not rows:
+            self._rows = None
+        elif self._rows is not None:
+            self._rows.update((row.seq, row) for row in rows)
+        self.flag.set()
+
+    def take_rows(self) -> dict[int, Any] | None:
+        """The event rows of the wake-ups since the last call, by seq; None if any wake-up
+        came without its rows (then only the table can say what is new)."""
+        rows, self._rows = self._rows, {}
+        return rows
 
     async def wait(self, timeout: float) -> bool:
         """True when woken (the flag is then cleared), False on timeout."""
         try:
-            await asyncio.wait_for(self.flag.wait(), timeout)
+            # Why not wait_for: on Python 3.11 it wraps the wait in a task of its own, one
+            # more turn of the loop before the woken reader runs.
+            async with asyncio.timeout(timeout):
+                await self.flag.wait()
         except TimeoutError:
             return False
         self.flag.clear()
@@ -106,7 +131,7 @@ class Subscription:
         for key in self._keys:
             waiters = self._bus._waiters.get(key)
             if waiters is not None:
-                waiters.discard(self.flag)
+                waiters.discard(self)
                 if not waiters:
                     del self._bus._waiters[key]
 

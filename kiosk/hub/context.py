@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.hub.bus import EventBus
 from kiosk.hub.config import HubSettings
+from kiosk.hub.lite import LoopWriter
 from kiosk.hub.services.presence import Presence
 
 T = TypeVar("T")
@@ -42,6 +43,8 @@ class Hub:
     write_gate: asyncio.Lock | None = None
     # SQLite only: one read connection used on the event loop itself (see :meth:`read`).
     loop_reader: Engine | None = None
+    # SQLite only: the help button's writer on the event loop itself (see lite.py).
+    loop_writer: LoopWriter | None = None
 
     @property
     def read_engine(self) -> Engine:

@@ -27,12 +27,19 @@ EVENT_LOCK = 0x6B696F736B02
 
 
 def make_engine(
-    url: str, *, pool_size: int = 10, read_only: bool = False, loop_reader: bool = False
+    url: str,
+    *,
+    pool_size: int = 10,
+    read_only: bool = False,
+    loop_reader: bool = False,
+    write_lock: threading.Lock | None = None,
 ) -> Engine:
     """An engine for ``url``; for SQLite the folder is made and pragmas set per connection.
 
     ``loop_reader`` (SQLite): read-only, one connection per thread (only the event loop's thread
     uses it, see ``Hub.read``) that gives up after 50 ms if the file is busy, not 30 s.
+    ``write_lock`` (SQLite): the lock its writers queue on, when others share it (see
+    ``lite.LoopWriter``); a new one by default.
     """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -40,7 +47,7 @@ def make_engine(
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         read_only = read_only or loop_reader
         args: dict[str, Any] = {"check_same_thread": False, "timeout": 30}
-        lock = threading.Lock()
+        lock = threading.Lock() if write_lock is None else write_lock
         if not read_only:
             args["factory"] = _writer_connection(lock)
         if loop_reader:

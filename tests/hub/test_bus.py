@@ -6,7 +6,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
-from kiosk.hub.api.v1.longpoll import long_poll
+from kiosk.hub.api.v1.longpoll import MAX_ROWS, long_poll, published
 from kiosk.hub.bus import EventBus
 
 
@@ -94,3 +94,57 @@ def test_wakeup_during_the_first_read_is_not_lost() -> None:
         return await long_poll(hub, read, 5)  # type: ignore[arg-type]
 
     assert run(main()) == (["claimed"], 1)
+
+
+def _row(seq: int) -> SimpleNamespace:
+    return SimpleNamespace(seq=seq)
+
+
+def test_published_rows_answer_only_when_they_continue_the_cursor() -> None:
+    def every(rows: list[SimpleNamespace]) -> list[int]:
+        return [r.seq for r in rows]
+
+    rows = {seq: _row(seq) for seq in (5, 6, 7)}
+    assert published(rows, 4, every) == ([5, 6, 7], 7)
+    assert published(rows, 6, every) == ([7], 7)  # 5 and 6 were read already
+    assert published(rows, 7, every) == ([], 7)  # nothing new: no read needed either
+    assert published(rows, 3, every) is None  # 4 is not among them: only the table knows
+    assert published({5: _row(5), 7: _row(7)}, 4, every) is None  # a gap
+    assert published(None, 4, every) is None  # a wake-up without rows
+    assert published(rows, 4, None) is None  # a reader without a view of rows
+    many = {seq: _row(seq) for seq in range(1, MAX_ROWS + 2)}
+    assert published(many, 0, every) is None
+
+
+def test_a_wakeup_with_rows_is_answered_without_a_read_and_one_without_reads() -> None:
+    hub = _hub()
+    table: list[tuple[list[int], int, list[str]]] = [([], 6, ["site:1"])]
+    reads: list[int] = []
+
+    def read(_engine: object) -> tuple[list[int], int, list[str]]:
+        reads.append(1)
+        return table[-1]
+
+    def fresh(rows: list[SimpleNamespace]) -> list[int]:
+        return [r.seq for r in rows if r.seq != 7]  # 7 is another site's
+
+    async def main() -> list[tuple[list[int], int]]:
+        hub.bus.bind(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.05, hub.bus.publish, ["site:1"], [_row(7)])
+        loop.call_later(0.1, hub.bus.publish, ["site:1"], [_row(8)])
+        first = await long_poll(hub, read, 5, fresh)  # type: ignore[arg-type]
+        table.append(([], 8, ["site:1"]))
+
+        def commit_elsewhere() -> None:  # another instance's event: a wake-up without rows
+            table.append(([9], 9, ["site:1"]))
+            hub.bus.publish(["site:1"])
+
+        loop.call_later(0.05, commit_elsewhere)
+        second = await long_poll(hub, read, 5, fresh)  # type: ignore[arg-type]
+        return [first, second]
+
+    first, second = run(main())
+    assert first == ([8], 8)
+    assert second == ([9], 9)
+    assert len(reads) == 3  # the two first reads, and one for the wake-up without rows

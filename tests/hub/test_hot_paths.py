@@ -7,6 +7,7 @@ Two apps on one database: ``hot`` as the hub runs, ``ref`` without the ``HotPath
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +17,7 @@ from fastapi.testclient import TestClient
 from kiosk.hub.api.v1 import hot
 from kiosk.hub.api.v1.hot import HotPaths
 from kiosk.hub.app import create_app
-from kiosk.hub.services import fleet, requests
+from kiosk.hub.services import events, fleet, requests
 from tests.hub.support import API, Clock, Driver, add_admin, settings_for
 
 
@@ -212,13 +213,13 @@ def test_the_button_takes_the_hot_path_and_replays_as_the_route(pair, monkeypatc
     token = api.kiosk(api.site("Porvoo"))
     headers = {**api.auth(token), "Idempotency-Key": "button-0001"}
     calls: list[str] = []
-    create_call = hot.create_call
+    press_button = hot.press_button
 
-    def counting(hub: Any, token: str, body: Any, key: str) -> Any:
+    async def counting(hub: Any, token: str, body: Any, key: str) -> Any:
         calls.append(key)
-        return create_call(hub, token, body, key)
+        return await press_button(hub, token, body, key)
 
-    monkeypatch.setattr(hot, "create_call", counting)
+    monkeypatch.setattr(hot, "press_button", counting)
     first = api.client.post(f"{API}/kiosk/requests", json=ASK, headers=headers)
     assert first.status_code == 201 and calls == ["button-0001"]
     again = _same(pair, "POST", f"{API}/kiosk/requests", json=ASK, headers=headers)
@@ -248,7 +249,7 @@ def test_core_create_matches_the_orm_reference(api: Driver, clock: Clock) -> Non
         reference = requests.create(db, fleet.kiosk_by_token(db, kiosk), dict(body), now=clock())
         want = kiosk_view(hub, db, reference).model_dump(mode="json")
     with hub.engine.connect() as conn:
-        answer, keys = requests.create_once(
+        answer, keys, published = requests.create_once(
             conn,
             token=kiosk,
             key="compare-0001",
@@ -265,6 +266,12 @@ def test_core_create_matches_the_orm_reference(api: Driver, clock: Clock) -> Non
     assert (want.pop("expected_wait_seconds"), got.pop("expected_wait_seconds")) == (600, 1200)
     assert got == want and not answer.replayed
     assert set(keys) == {"all", f"kiosk:{reference.kiosk_id}", f"site:{site}"}
+    # The event row published on the bus is the row the table gives back (long polls answer
+    # from it instead of reading it again).
+    (event,) = published
+    with hub.readers() as db:
+        (stored,), _ = events.for_staff(db, None, event.seq - 1)
+    assert stored._asdict() == event._asdict()
 
     def row(model: Any, **where: Any) -> dict[str, Any]:
         with hub.readers() as db:
@@ -285,3 +292,84 @@ def test_core_create_matches_the_orm_reference(api: Driver, clock: Clock) -> Non
         headers={**api.auth(kiosk), "Idempotency-Key": "compare-0001"},
     )
     assert again.status_code == 409  # stored with another body hash ("h")
+
+
+def test_a_staff_long_poll_woken_by_the_button_answers_as_the_table_would(
+    api: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staff long poll the button wakes answers from the rows on the bus (no read; on
+    SQLite), with the same bytes as a read of the events table, rendered as FastAPI renders
+    the model."""
+    import threading
+
+    from fastapi.responses import JSONResponse
+
+    from kiosk.hub.api.v1 import longpoll
+    from kiosk.protocol.staff import StaffEventsOut
+
+    answered: list[Any] = []
+    published = longpoll.published
+
+    def counting(*args: Any) -> Any:
+        known = published(*args)
+        answered.append(known is not None and bool(known[0]))
+        return known
+
+    monkeypatch.setattr(longpoll, "published", counting)
+    site = api.site("Ähtäri")
+    anna = api.staff("anna", "staff", [site])
+    kiosk = api.kiosk(site, "lehtisali – 2. krs")
+    url = f"{API}/staff/events"
+    after = api.client.get(url, params={"wait": 0}, headers=api.auth(anna)).json()["last_seq"]
+    got: list[Any] = []
+    waiting = threading.Thread(
+        target=lambda: got.append(
+            api.client.get(url, params={"after": after, "wait": 10}, headers=api.auth(anna))
+        )
+    )
+    waiting.start()
+    time.sleep(0.3)  # the long poll is parked
+    api.ask(kiosk, topic="pankkitunnukset ✓", demo="kela", step="2")
+    waiting.join(10)
+    (woken,) = got
+    if api.client.app.state.hub.engine.dialect.name == "sqlite":
+        assert answered == [True]
+    # (On PostgreSQL this instance's own NOTIFY, a wake-up without rows, often comes first:
+    # then the long poll reads the table, as before.)
+    again = api.client.get(url, params={"after": after, "wait": 0}, headers=api.auth(anna))
+    assert woken.content == again.content
+    for header in ("content-type", "content-length"):
+        assert woken.headers[header] == again.headers[header]
+    model = StaffEventsOut.model_validate_json(woken.content)
+    assert JSONResponse(model.model_dump(mode="json")).body == woken.content
+    assert [e.type for e in model.events] == ["created"]
+
+
+def test_the_row_filters_for_published_rows_match_the_queries(api: Driver) -> None:
+    """``events.staff_sees``/``kiosk_sees`` (for rows on the bus) select what the long polls'
+    queries select, over events of every kind: created, claimed, moved, duty, cancelled."""
+    from sqlalchemy import select
+
+    from kiosk.hub.models import Event
+
+    a, b = api.site("Kotka"), api.site("Hamina")
+    pekka = api.staff("pekka", "staff", [a, b])
+    k1, k2 = api.kiosk(a), api.kiosk(b)
+    first, second = api.ask(k1), api.ask(k2)
+    staff = api.auth(pekka)
+    api.client.post(f"{API}/staff/duty", json={"site_id": a, "on_duty": True}, headers=staff)
+    api.client.post(f"{API}/staff/requests/{first['id']}/claim", headers=staff)
+    api.client.post(f"{API}/staff/requests/{first['id']}/move", json={"site_id": b}, headers=staff)
+    api.client.post(f"{API}/kiosk/requests/{second['id']}/cancel", headers=api.auth(k2))
+    hub = api.client.app.state.hub
+    with hub.readers() as db:
+        rows = list(db.execute(select(*Event.__table__.columns).order_by(Event.seq)))
+        assert {r.type for r in rows} >= {"created", "claimed", "moved", "duty", "cancelled"}
+        for site_ids in (None, [a], [b], [a, b]):
+            found, _ = events.for_staff(db, site_ids, 0)
+            assert [r.seq for r in found] == [r.seq for r in rows if events.staff_sees(r, site_ids)]
+        for token in (k1, k2):
+            kiosk = fleet.kiosk_by_token(db, token)
+            found, _ = events.for_kiosk(db, kiosk, 0)
+            assert [r.seq for r in found] == [r.seq for r in rows if events.kiosk_sees(r, kiosk)]
+            assert found  # each kiosk has events of its own

@@ -9,7 +9,7 @@ makes events commit in ``seq`` order (a reader that saw seq N can never later mi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, Connection, bindparam, func, insert, or_, select, text
 from sqlalchemy import event as sa_event
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.hub.bus import CHANNEL, EventBus, event_keys
 from kiosk.hub.db import EVENT_LOCK
+from kiosk.hub.lite import LoopWriter
 from kiosk.hub.models import Event, table_of
 
 _PENDING = "kiosk_hub_publish"
@@ -53,7 +54,7 @@ def emit(
 
 
 def emit_core(
-    conn: Connection,
+    conn: Connection | LoopWriter,
     *,
     type: str,
     now: datetime,
@@ -63,11 +64,12 @@ def emit_core(
     other_site_id: int | None = None,
     kiosk_payload: dict[str, Any] | None = None,
     staff_payload: dict[str, Any] | None = None,
-) -> list[str]:
-    """:func:`emit` for a plain Core transaction. Returns the wake-up keys: the caller
-    publishes them on the bus after its commit (no session publishes them for it)."""
+) -> tuple[list[str], EventRow]:
+    """:func:`emit` for a plain Core transaction. Returns the wake-up keys and the row as the
+    table will give it back: the caller publishes both on the bus after its commit (no
+    session publishes them for it)."""
     keys = _announce(conn, conn.dialect.name, type, site_id, kiosk_id, other_site_id)
-    values = {
+    values: dict[str, Any] = {
         "at": now,
         "type": type,
         "site_id": site_id,
@@ -77,12 +79,27 @@ def emit_core(
         "kiosk_payload": kiosk_payload,
         "staff_payload": staff_payload,
     }
-    conn.execute(_INSERT, values)
-    return keys
+    key = conn.execute(_INSERT, values).inserted_primary_key
+    assert key is not None
+    return keys, EventRow(seq=int(key[0]), **values)
+
+
+class EventRow(NamedTuple):
+    """An events row as the readers below return it (the columns of ``Event``)."""
+
+    seq: int
+    at: datetime
+    type: str
+    site_id: int
+    other_site_id: int | None
+    kiosk_id: int | None
+    request_id: int | None
+    kiosk_payload: dict[str, Any] | None
+    staff_payload: dict[str, Any] | None
 
 
 def _announce(
-    db: Session | Connection,
+    db: Session | Connection | LoopWriter,
     dialect: str,
     type: str,
     site_id: int,
@@ -141,6 +158,13 @@ def last_seq(db: Session | Connection) -> int:
     return int(db.execute(LAST_SEQ).scalar_one())
 
 
+def kiosk_sees(row: Any, kiosk: Any) -> bool:
+    """:data:`_FOR_KIOSK`'s condition on one row (for rows published on the bus)."""
+    return (row.kiosk_id == kiosk.id and row.kiosk_payload is not None) or (
+        row.type == "duty" and row.site_id == kiosk.site_id
+    )
+
+
 def for_kiosk(
     db: Session | Connection, kiosk: Any, after: int, limit: int = 100, upto: int | None = None
 ) -> tuple[list[Any], int]:
@@ -176,6 +200,13 @@ _FOR_STAFF = (
     .limit(bindparam("limit"))
 )
 _FOR_STAFF_SITES = _FOR_STAFF.where(or_(Event.site_id.in_(_sites), Event.other_site_id.in_(_sites)))
+
+
+def staff_sees(row: Any, site_ids: list[int] | None) -> bool:
+    """:data:`_FOR_STAFF_SITES`'s condition on one row (for rows published on the bus)."""
+    if row.staff_payload is None:
+        return False
+    return site_ids is None or row.site_id in site_ids or row.other_site_id in site_ids
 
 
 def for_staff(

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.hub.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from kiosk.hub.lite import LoopWriter
 from kiosk.hub.models import DutyRecord, EnrolmentCode, Kiosk, Site, Staff
 from kiosk.hub.security import new_enrolment_code, new_token, token_hash
 from kiosk.hub.services import audit, events
@@ -154,7 +155,7 @@ def kiosk_ref(row: Any) -> KioskRef:
     return KioskRef(row.id, row.site_id, row.place, row.app_version, row.pack_versions or {})
 
 
-def kiosk_by_token(db: Session | Connection, token: str) -> KioskRef:
+def kiosk_by_token(db: Session | Connection | LoopWriter, token: str) -> KioskRef:
     """The enrolled, unrevoked kiosk holding ``token``; 401 otherwise."""
     return kiosk_ref(db.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first())
 

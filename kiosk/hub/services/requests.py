@@ -16,6 +16,7 @@ from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.hub.errors import Conflict, Forbidden, NotFound
+from kiosk.hub.lite import LoopWriter
 from kiosk.hub.models import (
     DutyRecord,
     HelpRequest,
@@ -118,7 +119,7 @@ _POSITION = (
 
 
 def create_once(
-    conn: Connection,
+    conn: Connection | LoopWriter,
     *,
     token: str,
     key: str,
@@ -126,20 +127,21 @@ def create_once(
     body: dict[str, Any],
     clock: Callable[[], datetime],
     wait_per_person: float,
-) -> tuple[Answer, list[str]]:
+) -> tuple[Answer, list[str], list[events.EventRow]]:
     """The visitor's button: a new waiting request from the kiosk holding ``token`` (401
     otherwise), exactly once per ``key``, in the caller's transaction (not committed here).
 
     The same rows, event and answer as :func:`create` with ``kiosks.py``'s view and
     ``idempotency.run_once``, in a handful of prebuilt Core statements instead of an ORM
-    session (several times cheaper: this is the path the benchmark times). Returns the answer
-    and the wake-up keys to publish after the commit.
+    session (several times cheaper: this is the path the benchmark times). ``conn`` is a Core
+    connection, or on SQLite the loop writer (the same statements as raw DB-API calls). Returns
+    the answer, and the wake-up keys and event rows to publish after the commit.
     """
     found = conn.execute(_CREATE_CONTEXT, {"token_hash": token_hash(token), "key": key}).first()
     kiosk = fleet.kiosk_ref(found)
     assert found is not None
     if found.request_hash is not None:
-        return Answer(found.status_code, found.body, found.request_hash, replayed=True), []
+        return Answer(found.status_code, found.body, found.request_hash, replayed=True), [], []
     now = clock()
     fields = dict(body)
     outbox = int(fields.pop("outbox_seconds", 0))
@@ -154,7 +156,7 @@ def create_once(
     (request_id,) = conn.execute(_INSERT_REQUEST, values).inserted_primary_key  # type: ignore[misc]
     req = HelpRequest(id=request_id, **values)  # transient: for the views only
     staff = QueueItemOut(**views.queue_fields(req, found.site_name, None, now))
-    keys = events.emit_core(
+    keys, event = events.emit_core(
         conn,
         type="created",
         now=now,
@@ -184,10 +186,10 @@ def create_once(
             "created_at": now,
         },
     )
-    return Answer(201, text, hashed), keys
+    return Answer(201, text, hashed), keys, [event]
 
 
-def stored_answer(conn: Connection, kiosk_id: int, key: str) -> Answer | None:
+def stored_answer(conn: Connection | LoopWriter, kiosk_id: int, key: str) -> Answer | None:
     """The stored answer to ``key`` (after losing a race to store it), if any."""
     row = conn.execute(_STORED, {"kiosk_id": kiosk_id, "key": key}).first()
     if row is None:

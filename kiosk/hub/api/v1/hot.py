@@ -26,10 +26,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kiosk.hub.api.v1.deps import in_write_turn, parse_bearer
 from kiosk.hub.api.v1.kiosk import (
-    create_call,
     heartbeat_read,
     heartbeat_write,
     kiosk_events_reader,
+    press_button,
 )
 from kiosk.hub.api.v1.longpoll import long_poll
 from kiosk.hub.context import Hub
@@ -85,7 +85,7 @@ class HotPaths:
             return
         hub = self.hub
         try:
-            response = await in_write_turn(hub, lambda: create_call(hub, token, ask, key))
+            response = await press_button(hub, token, ask, key)
         except Unauthorized:
             await self.app(scope, replay, send)
             return
@@ -118,10 +118,9 @@ class HotPaths:
             return
         after, wait = query
         wait = min(wait, self.hub.settings.events.long_poll_seconds)
+        read, fresh = kiosk_events_reader(self.hub, token, after)
         try:
-            found, last = await long_poll(
-                self.hub, kiosk_events_reader(self.hub, token, after), wait
-            )
+            found, last = await long_poll(self.hub, read, wait, fresh)
         except Unauthorized:
             await self.app(scope, receive, send)
             return

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from sqlalchemy import Engine, update
+from sqlalchemy import Connection, Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub.api.v1 import idempotency
 from kiosk.hub.api.v1.deps import Db, HubDep, KioskAuth, bearer_token, in_write_turn
-from kiosk.hub.api.v1.longpoll import Read, long_poll
+from kiosk.hub.api.v1.longpoll import Fresh, Read, long_poll
 from kiosk.hub.context import Hub
 from kiosk.hub.errors import Unauthorized
+from kiosk.hub.lite import LoopWriter
 from kiosk.hub.models import HelpRequest, Kiosk
 from kiosk.hub.services import events, fleet, requests, views
 from kiosk.protocol.common import ErrorOut
@@ -108,41 +110,66 @@ async def create_request(
 ) -> Response:
     """Create a help request, exactly once per ``Idempotency-Key`` (later calls replay it).
 
-    The whole call (token check included) runs in one worker-thread hop and one transaction:
-    this is the visitor's button, the path the benchmark times. Its common case is answered by
-    ``hot.HotPaths`` (the same function, without FastAPI).
+    The whole call (token check included) is one transaction, on SQLite on the event loop (see
+    :func:`press_button`): this is the visitor's button, the path the benchmark times. Its
+    common case is answered by ``hot.HotPaths`` (the same function, without FastAPI).
     """
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
-    return await in_write_turn(hub, lambda: create_call(hub, token, body, key))
+    return await press_button(hub, token, body, key)
+
+
+async def press_button(hub: Hub, token: str, body: HelpRequestIn, key: str) -> Response:
+    """The create call in the writers' turn: on SQLite on the event loop itself when the loop
+    writer can take the turn at once (``lite.LoopWriter``), else in a worker thread."""
+    writer = hub.loop_writer
+    if writer is None or hub.write_gate is None:
+        return await in_write_turn(hub, lambda: create_call(hub, token, body, key))
+    async with hub.write_gate:
+        if not writer.begin():
+            return await run_in_threadpool(create_call, hub, token, body, key)
+        try:
+            response = create_in(hub, writer, token, body, key)
+        finally:
+            writer.rollback()  # after a commit nothing is left to roll back: only the turn
+    writer.checkpoint_soon(hub.write_gate)
+    return response
 
 
 def create_call(hub: Hub, token: str, body: HelpRequestIn, key: str) -> Response:
-    """Authenticate, then replay the key's stored answer or create the request and store
-    its answer, in one transaction of Core statements (``requests.create_once``)."""
-    hashed = idempotency.body_hash(body.model_dump_json())
+    """:func:`create_in` on a connection of the engine (a worker thread's path)."""
     with hub.engine.connect() as conn:
-        try:
-            answer, keys = requests.create_once(
-                conn,
-                token=token,
-                key=key,
-                hashed=hashed,
-                body=body.model_dump(),
-                clock=hub.clock,
-                wait_per_person=hub.settings.requests.average_help_minutes * 60,
-            )
-            conn.commit()
-        except IntegrityError:
-            # The same key arrived twice at once and the other call won: answer as it did.
-            conn.rollback()
-            stored = requests.stored_answer(conn, fleet.kiosk_by_token(conn, token).id, key)
-            if stored is None:
-                raise
-            answer, keys = stored, []
+        return create_in(hub, conn, token, body, key)
+
+
+def create_in(
+    hub: Hub, conn: Connection | LoopWriter, token: str, body: HelpRequestIn, key: str
+) -> Response:
+    """Authenticate, then replay the key's stored answer or create the request and store
+    its answer, in one transaction of Core statements (``requests.create_once``) on ``conn``;
+    staff and the kiosk are woken once it is committed."""
+    hashed = idempotency.body_hash(body.model_dump_json())
+    try:
+        answer, keys, rows = requests.create_once(
+            conn,
+            token=token,
+            key=key,
+            hashed=hashed,
+            body=body.model_dump(),
+            clock=hub.clock,
+            wait_per_person=hub.settings.requests.average_help_minutes * 60,
+        )
+        conn.commit()
+    except IntegrityError:
+        # The same key arrived twice at once and the other call won: answer as it did.
+        conn.rollback()
+        stored = requests.stored_answer(conn, fleet.kiosk_by_token(conn, token).id, key)
+        if stored is None:
+            raise
+        answer, keys, rows = stored, [], []
     if keys:
-        hub.bus.publish(set(keys))
+        hub.bus.publish(set(keys), rows)
     if answer.replayed:
         return idempotency.replay(answer, hashed)
     return Response(answer.body, status_code=answer.status_code, media_type="application/json")
@@ -185,13 +212,18 @@ async def kiosk_events(
     if token is None:
         raise Unauthorized("A kiosk token is needed: send 'Authorization: Bearer <token>'.")
     wait = min(wait, hub.settings.events.long_poll_seconds)
-    found, last = await long_poll(hub, kiosk_events_reader(hub, token, after), wait)
+    read, fresh = kiosk_events_reader(hub, token, after)
+    found, last = await long_poll(hub, read, wait, fresh)
     return KioskEventsOut(events=found, last_seq=last)
 
 
-def kiosk_events_reader(hub: Hub, token: str, after: int) -> Read[KioskEventOut]:
-    """The long poll's read: the token is checked in the first read (401), not in a
-    dependency, so a waiting kiosk costs one worker-thread hop and holds no connection."""
+def kiosk_events_reader(
+    hub: Hub, token: str, after: int
+) -> tuple[Read[KioskEventOut], Fresh[KioskEventOut]]:
+    """The long poll's read, and its view of rows published on the bus (see ``long_poll``).
+
+    The token is checked in the first read (401), not in a dependency, so a waiting kiosk
+    holds no connection; ``long_poll`` always reads first, so ``fresh`` knows the kiosk."""
     known: list[fleet.KioskRef] = []
 
     def read(engine: Engine) -> tuple[list[KioskEventOut], int, list[str]]:
@@ -205,4 +237,7 @@ def kiosk_events_reader(hub: Hub, token: str, after: int) -> Read[KioskEventOut]
         keys = [f"kiosk:{kiosk.id}", f"site-kiosks:{kiosk.site_id}"]
         return [views.kiosk_event(r) for r in rows], last, keys
 
-    return read
+    def fresh(rows: list[Any]) -> list[KioskEventOut]:
+        return [views.kiosk_event(r) for r in rows if events.kiosk_sees(r, known[0])]
+
+    return read, fresh
