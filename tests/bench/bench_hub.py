@@ -123,6 +123,10 @@ def _button_to_staff(url: str, staff: str, probes: list[str]) -> tuple[list[floa
                         f"{API}/kiosk/requests/{r.json()['id']}/cancel",
                         headers={"Authorization": f"Bearer {token}"},
                     )
+                    # Why: the watcher takes the cancel's event too and asks again; without
+                    # this pause the next sample's request often came before it was waiting
+                    # again, and that sample timed the watcher catching up with this cleanup.
+                    time.sleep(0.01)
                 except (httpx.HTTPError, ValueError, KeyError):
                     failed.append(i)
         deadline = time.monotonic() + 5
