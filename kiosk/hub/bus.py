@@ -87,18 +87,22 @@ class EventBus:
             for sub in self._waiters.get(key, ()):
                 sub.notify(rows)
 
-    def subscribe(self, keys: Iterable[str]) -> Subscription:
-        """Wake-ups for ``keys`` from now on (see :meth:`woken_since` for the ones just before)."""
-        return Subscription(self, list(keys))
+    def subscribe(self, keys: Iterable[str], *, keep_rows: bool = False) -> Subscription:
+        """Wake-ups for ``keys`` from now on (see :meth:`woken_since` for the ones just before).
+        ``keep_rows``: keep the published rows for :meth:`Subscription.take_rows` (a subscriber
+        that never takes them must not ask: they would pile up)."""
+        return Subscription(self, list(keys), keep_rows)
 
 
 class Subscription:
-    def __init__(self, bus: EventBus, keys: list[str]) -> None:
+    def __init__(self, bus: EventBus, keys: list[str], keep_rows: bool = False) -> None:
         self._bus = bus
         self._keys = keys
         self.flag = asyncio.Event()
-        # Rows published since the last take_rows(); None once a wake-up came without rows.
-        self._rows: dict[int, Any] | None = {}
+        # Rows published since the last take_rows(); None once a wake-up came without rows
+        # (or always, when not kept: take_rows() then always says "read the table").
+        self._rows: dict[int, Any] | None = {} if keep_rows else None
+        self._keep_rows = keep_rows
         for key in keys:
             bus._waiters[key].add(self)
 
@@ -112,7 +116,7 @@ class Subscription:
     def take_rows(self) -> dict[int, Any] | None:
         """The event rows of the wake-ups since the last call, by seq; None if any wake-up
         came without its rows (then only the table can say what is new)."""
-        rows, self._rows = self._rows, {}
+        rows, self._rows = self._rows, ({} if self._keep_rows else None)
         return rows
 
     async def wait(self, timeout: float) -> bool:

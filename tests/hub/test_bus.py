@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
+from typing import Any
 
 from kiosk.hub.api.v1.longpoll import MAX_ROWS, long_poll, published
 from kiosk.hub.bus import EventBus
@@ -148,3 +149,18 @@ def test_a_wakeup_with_rows_is_answered_without_a_read_and_one_without_reads() -
     assert first == ([8], 8)
     assert second == ([9], 9)
     assert len(reads) == 3  # the two first reads, and one for the wake-up without rows
+
+
+def test_rows_are_kept_only_for_subscribers_that_take_them() -> None:
+    """The dashboard feed only waits: the rows of every button press must not pile up there."""
+
+    async def main() -> tuple[Any, Any]:
+        bus = EventBus()
+        bus.bind(asyncio.get_running_loop())
+        waits, takes = bus.subscribe(["all"]), bus.subscribe(["all"], keep_rows=True)
+        for seq in range(1, 4):
+            bus.publish(["all"], [_row(seq)])
+        return waits._rows, takes.take_rows()
+
+    waits, taken = run(main())
+    assert waits is None and taken is not None and sorted(taken) == [1, 2, 3]

@@ -37,7 +37,7 @@ async def long_poll(
     events, last, keys = await hub.read(read)
     if events or wait <= 0:
         return events, last
-    sub = bus.subscribe(keys)
+    sub = bus.subscribe(keys, keep_rows=fresh is not None)
     try:
         must_read = bus.woken_since(keys, started)
         while True:
