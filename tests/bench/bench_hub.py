@@ -56,6 +56,7 @@ LATENCY_SAMPLES = 150
 CLAIM_SAMPLES = 60
 RATE_SECONDS = 4.0
 RATE_CALLERS = 32
+PARKED_S = 0.003  # a long poll out this long is waiting on the hub (it takes ~1 ms there)
 BODY = HELP_BODY
 
 
@@ -83,6 +84,8 @@ def _staff_token(url: str, name: str, password: str) -> str:
 def _button_to_staff(url: str, staff: str, probes: list[str]) -> tuple[list[float], list[float]]:
     """(create call round trips, create -> delivered by a staff long poll), seconds."""
     seen: dict[int, float] = {}
+    cancelled: set[int] = set()  # requests whose cancel the watcher has taken
+    asking = [0.0]  # when the watcher sent its current long poll (0.0 while it reads an answer)
     stop = threading.Event()
     auth = {"Authorization": f"Bearer {staff}"}
 
@@ -92,6 +95,7 @@ def _button_to_staff(url: str, staff: str, probes: list[str]) -> tuple[list[floa
         def watch() -> None:
             after = cursor["last_seq"]
             while not stop.is_set():
+                asking[0] = time.perf_counter()
                 try:
                     r = watcher.get(
                         f"{API}/staff/events", params={"after": after, "wait": 2}, headers=auth
@@ -99,10 +103,28 @@ def _button_to_staff(url: str, staff: str, probes: list[str]) -> tuple[list[floa
                 except httpx.HTTPError:
                     continue
                 now = time.perf_counter()
+                asking[0] = 0.0
                 for ev in r["events"]:
                     if ev["type"] == "created":
                         seen.setdefault(ev["request"]["id"], now)
+                    elif ev["type"] == "cancelled":
+                        cancelled.add(ev["request"]["id"])
                 after = r["last_seq"]
+
+        def waiting_again(request_id: int) -> None:
+            """Until the watcher has taken this request's cancel and its next long poll has
+            been out for PARKED_S (it is waiting on the hub again), at most 2 s.
+
+            Why: the watcher takes the cancel's event too and asks again; the next sample's
+            request came ~1 ms after the cancel, usually before the watcher was waiting again,
+            and then timed the watcher catching up with this cleanup. (A fixed pause instead
+            would start every sample from an idle machine, slower in itself.)"""
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline:
+                since = asking[0]
+                if request_id in cancelled and since and time.perf_counter() - since >= PARKED_S:
+                    return
+                time.sleep(0.0005)
 
         thread = threading.Thread(target=watch, daemon=True)
         thread.start()
@@ -123,10 +145,7 @@ def _button_to_staff(url: str, staff: str, probes: list[str]) -> tuple[list[floa
                         f"{API}/kiosk/requests/{r.json()['id']}/cancel",
                         headers={"Authorization": f"Bearer {token}"},
                     )
-                    # Why: the watcher takes the cancel's event too and asks again; without
-                    # this pause the next sample's request often came before it was waiting
-                    # again, and that sample timed the watcher catching up with this cleanup.
-                    time.sleep(0.01)
+                    waiting_again(r.json()["id"])
                 except (httpx.HTTPError, ValueError, KeyError):
                     failed.append(i)
         deadline = time.monotonic() + 5
