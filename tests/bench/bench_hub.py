@@ -6,7 +6,8 @@ every 30 s (~65/s, plus a burst of 200 every 10 s) and hold its event long poll 
 kiosks do (see ``tests/bench/hubload.py``). Measured meanwhile, from this process:
 
 - button -> readable by staff: from a kiosk's create-request call until a staff long poll on
-  the hub has delivered it (p50, p99; goal p99 < 100 ms, p50 within 3x the floor);
+  the hub has delivered it (p50, p99; goal p99 < 100 ms, p50 within 3x the floor); each sample
+  starts with the staff long poll waiting on the hub;
 - floor: a bare loopback HTTP round trip to a minimal ASGI app on the same server (uvicorn),
   measured in the same run with the same client;
 - claim -> kiosk knows: from a staff claim call until the kiosk's parked long poll returns the
