@@ -3,6 +3,8 @@ change is complete in the first frame after the completing action (what bench_pl
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from kivy.base import EventLoop
 
@@ -245,3 +247,52 @@ def test_tables_and_images_are_reused_too(app):
     frames(2)
     image = next(w for w in frame.ids.column.children if type(w).__name__ == "MockImage")
     assert image.texture is not None and image.alt == ""
+
+
+def _texts_drawn_in_changes(app, monkeypatch, demo_id) -> tuple[int, int]:
+    """(texts drawn in the practice frame during the step changes, texts in the steps), going
+    through ``demo_id`` forwards with a few frames of reading before each change."""
+    from kiosk.ui.widgets.common import EagerText
+
+    screen = start(app, demo_id, "fi")
+    frame = screen.ids.frame
+    for _ in range(200):  # the pool fills while the first step shows
+        if not frame._to_make:
+            break
+        frames(1)
+    drawn = []
+    original = EagerText.texture_update
+
+    @functools.wraps(original)  # Kivy finds a bound method again by its name
+    def counting(widget, *args):
+        if frame.ids.column in set(_ancestors(widget)):
+            drawn.append(widget)
+        return original(widget, *args)
+
+    monkeypatch.setattr(EagerText, "texture_update", counting)
+    changes = texts = 0
+    for number in range(2, app.player.step_count + 1):
+        frames(4)  # the visitor reads
+        before = len(drawn)
+        app.player.goto(number)
+        frames(1)
+        changes += len(drawn) - before
+        texts += sum(1 for w in walk(frame.ids.column) if getattr(w, "text", ""))
+    monkeypatch.setattr(EagerText, "texture_update", original)
+    return changes, texts
+
+
+def _ancestors(widget):
+    while widget is not None and widget.parent is not widget:
+        yield widget
+        widget = widget.parent
+
+
+def test_the_next_steps_texts_are_drawn_while_the_visitor_reads(app, monkeypatch):
+    from kiosk.ui.widgets.mock import MockFrame
+
+    ahead, texts = _texts_drawn_in_changes(app, monkeypatch, "kela-housing-allowance")
+    monkeypatch.setattr(MockFrame, "prepare_next", lambda *_args: 0)
+    without, _ = _texts_drawn_in_changes(app, monkeypatch, "kela-housing-allowance")
+    assert without > 10, "the demo's steps change their texts"
+    assert ahead <= without / 4, f"{ahead} texts drawn in step changes, {without} without"

@@ -13,6 +13,7 @@ from kivy.clock import Clock
 from kivy.properties import ObjectProperty
 from kivy.uix.widget import Widget
 
+from kiosk.ui.frames import after_first_frame
 from kiosk.ui.kvload import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import mock  # noqa: F401  (registers MockFrame for KV)
@@ -48,6 +49,23 @@ class DemoScreen(KioskScreen):
         if self._prepared_for is not vm.demo:
             self._prepared_for = vm.demo
             frame.prepare([step.screen for step in vm.demo.steps])
+        # Once this step is on screen, the next step's texts are drawn ahead on spare widgets.
+        after_first_frame(self._prepare_next_step)
+
+    def _prepare_next_step(self, _dt: float) -> None:
+        vm = self.vm
+        if vm is None or vm.demo is None or vm.current_step is None:
+            return
+        number = vm.step_number  # 1-based: the next step's index
+        if number >= len(vm.demo.steps):
+            return
+        self.ids.frame.prepare_next(
+            vm.demo.steps[number].screen,
+            vm.language,
+            self.words,
+            self.pack_root(vm.demo),
+            vm.typed,
+        )
 
     def target_widgets(self) -> list:
         step = self.vm.current_step if self.vm is not None else None

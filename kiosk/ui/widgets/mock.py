@@ -144,15 +144,19 @@ class MockFrame(BoxLayout):
 
     def prepare(self, screens: list[m.Screen]) -> None:
         """Fill the pool, a few widgets a frame while the visitor reads, with what the demo's
-        ``screens`` need beyond what it holds: later steps then make no widgets."""
-        need: dict[type, int] = {}
+        ``screens`` need beyond what it holds: later steps then make no widgets. Enough for
+        two steps in a row: one on screen, the next one drawn ahead (:meth:`prepare_next`)."""
+        per_screen: list[dict[type, int]] = []
         for screen in screens:
             counts: dict[type, int] = {}
             for component in screen.components:
                 for cls in _kinds_for(component):
                     counts[cls] = counts.get(cls, 0) + 1
-            for cls, count in counts.items():
-                need[cls] = max(need.get(cls, 0), count)
+            per_screen.append(counts)
+        need: dict[type, int] = {}
+        for now, after in zip(per_screen, [*per_screen[1:], {}], strict=True):
+            for cls in now.keys() | after.keys():
+                need[cls] = max(need.get(cls, 0), now.get(cls, 0) + after.get(cls, 0))
         have: dict[type, int] = {cls: len(spare) for cls, spare in self._pool.items()}
         for widget in self.ids.column.children:
             have[type(widget)] = have.get(type(widget), 0) + 1
@@ -205,6 +209,47 @@ class MockFrame(BoxLayout):
                 targets.setdefault(widget.component_id, []).append(widget)
         self.ids.page.scroll_y = 1
         return targets
+
+    def prepare_next(
+        self,
+        screen: m.Screen,
+        lang: str,
+        words: Callable[[str], str],
+        pack_root: Path,
+        typed: dict[str, str],
+    ) -> int:
+        """While the visitor reads, bind spare widgets of the pool to the texts of ``screen``
+        (the next step's) at the column's width: their texts are drawn now, and the step
+        change takes them as widgets that already show their text (see :meth:`_take`).
+        Returns how many were bound; a text already shown, or no spare of its kind, is left
+        to the step change."""
+        column = self.ids.column
+        width = column.width - column.padding[0] - column.padding[2]
+        specs = [
+            spec
+            for component in screen.components
+            for spec in _specs_for(component, lang, words, pack_root, typed)
+        ]
+        # Widgets that already show a text of the next step keep it; the other spares may go.
+        keep = {
+            id(w)
+            for w in [*column.children, *(w for spare in self._pool.values() for w in spare)]
+            if any(type(w) is spec.cls and _shows(w, spec) for spec in specs)
+        }
+        bound = 0
+        for spec in specs:
+            if any(type(w) is spec.cls and _shows(w, spec) for w in column.children) or any(
+                id(w) in keep and _shows(w, spec) for w in self._pool.get(spec.cls, [])
+            ):
+                continue
+            spare = next((w for w in self._pool.get(spec.cls, []) if id(w) not in keep), None)
+            if spare is None:
+                continue
+            keep.add(id(spare))
+            spare.width = width
+            spec.apply(spare)
+            bound += 1
+        return bound
 
     def _take(self, specs: list[_Spec], shown: list[Widget]) -> list[Widget]:
         """A widget for each spec, re-bound to it: the free ones first (see the class)."""
