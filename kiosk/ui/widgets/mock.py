@@ -193,11 +193,7 @@ class MockFrame(BoxLayout):
         self.service = screen.service.get(lang)
         self.address = screen.address
         column = self.ids.column
-        specs = [
-            spec
-            for component in screen.components
-            for spec in _specs_for(component, lang, words, pack_root, typed)
-        ]
+        specs = _screen_specs(screen, lang, words, pack_root, typed)
         widgets = self._take(specs, list(column.children))
         if widgets != column.children[::-1]:
             column.clear_widgets()
@@ -225,22 +221,13 @@ class MockFrame(BoxLayout):
         to the step change."""
         column = self.ids.column
         width = column.width - column.padding[0] - column.padding[2]
-        specs = [
-            spec
-            for component in screen.components
-            for spec in _specs_for(component, lang, words, pack_root, typed)
-        ]
-        # Widgets that already show a text of the next step keep it; the other spares may go.
-        keep = {
-            id(w)
-            for w in [*column.children, *(w for spare in self._pool.values() for w in spare)]
-            if any(type(w) is spec.cls and _shows(w, spec) for spec in specs)
-        }
+        specs = _screen_specs(screen, lang, words, pack_root, typed)
+        widgets = [*column.children, *(w for spare in self._pool.values() for w in spare)]
+        # A widget that already shows a text of the next step keeps it; other spares may go.
+        keep = {id(w) for w in widgets if any(_shows(w, spec) for spec in specs)}
         bound = 0
         for spec in specs:
-            if any(type(w) is spec.cls and _shows(w, spec) for w in column.children) or any(
-                id(w) in keep and _shows(w, spec) for w in self._pool.get(spec.cls, [])
-            ):
+            if any(_shows(w, spec) for w in widgets if id(w) in keep):
                 continue
             spare = next((w for w in self._pool.get(spec.cls, []) if id(w) not in keep), None)
             if spare is None:
@@ -342,7 +329,25 @@ class _Spec:
 
 
 def _shows(widget: Widget, spec: _Spec) -> bool:
-    return all(getattr(widget, k) == v for k, v in spec.props.items() if k in _SHOWN)
+    """Whether ``widget`` is of ``spec``'s kind and already shows its texts."""
+    return type(widget) is spec.cls and all(
+        getattr(widget, k) == v for k, v in spec.props.items() if k in _SHOWN
+    )
+
+
+def _screen_specs(
+    screen: m.Screen,
+    lang: str,
+    words: Callable[[str], str],
+    pack_root: Path,
+    typed: dict[str, str],
+) -> list[_Spec]:
+    """The widgets that draw ``screen``, top to bottom (see :meth:`MockFrame.build`)."""
+    return [
+        spec
+        for component in screen.components
+        for spec in _specs_for(component, lang, words, pack_root, typed)
+    ]
 
 
 def _target(cls: type, cid: str, option: str = "", **props: object) -> _Spec:
