@@ -42,19 +42,26 @@ def create(db: Session, kiosk: KioskRef, body: dict[str, Any], *, now: datetime)
 
     The readable reference of what the help button does; the button itself takes
     :func:`create_once` (Core statements), which a test checks against this."""
-    outbox = int(body.pop("outbox_seconds", 0))
-    req = HelpRequest(
+    req = HelpRequest(**_waiting(kiosk, body, now))
+    db.add(req)
+    db.flush()
+    _emit(db, req, "created", now, kiosk_side=False)
+    return req
+
+
+def _waiting(kiosk: KioskRef, body: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The columns of a new waiting request from ``kiosk``: ``body``'s context, dated back
+    by the time it spent in the kiosk's outbox (``outbox_seconds``, not stored itself)."""
+    fields = dict(body)
+    outbox = int(fields.pop("outbox_seconds", 0))
+    return dict(
         site_id=kiosk.site_id,
         kiosk_id=kiosk.id,
         place=kiosk.place,
         state="waiting",
         created_at=now - timedelta(seconds=outbox),
-        **body,
+        **fields,
     )
-    db.add(req)
-    db.flush()
-    _emit(db, req, "created", now, kiosk_side=False)
-    return req
 
 
 @dataclass(frozen=True)
@@ -167,16 +174,7 @@ def create_once(
     if found.request_hash is not None:
         return Answer(found.status_code, found.body, found.request_hash, replayed=True), [], []
     now = clock()
-    fields = dict(body)
-    outbox = int(fields.pop("outbox_seconds", 0))
-    values = dict(
-        site_id=kiosk.site_id,
-        kiosk_id=kiosk.id,
-        place=kiosk.place,
-        state="waiting",
-        created_at=now - timedelta(seconds=outbox),
-        **fields,
-    )
+    values = _waiting(kiosk, body, now)
     (request_id,) = conn.execute(_INSERT_REQUEST, values).inserted_primary_key  # type: ignore[misc]
     req = _new_request(request_id, values)
     staff = QueueItemOut(**views.queue_fields(req, found.site_name, None, now))
