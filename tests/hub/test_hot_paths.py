@@ -373,3 +373,97 @@ def test_the_row_filters_for_published_rows_match_the_queries(api: Driver) -> No
             found, _ = events.for_kiosk(db, kiosk, 0)
             assert [r.seq for r in found] == [r.seq for r in rows if events.kiosk_sees(r, kiosk)]
             assert found  # each kiosk has events of its own
+
+
+def test_the_staff_long_poll_answers_byte_for_byte_as_the_route(pair, answered) -> None:  # type: ignore[no-untyped-def]
+    """``GET /staff/events`` with a bearer token: the hot path's answer is the route's, for a
+    read of the table (wait=0, several cursors) and for a poll that times out empty."""
+    api, _ = pair
+    site, other = api.site("Lahti"), api.site("Hollola")
+    anna = api.staff("anna", "staff", [site])
+    auth = api.auth(anna)
+    kiosk, elsewhere = api.kiosk(site, "lehtisali"), api.kiosk(other)
+    first = api.ask(kiosk, topic="Kela ✓", demo="kela", step="2")
+    api.ask(elsewhere)  # another site's request: anna must not see it
+    api.client.post(f"{API}/staff/requests/{first['id']}/claim", headers=auth)
+    got = _same(pair, "GET", f"{API}/staff/events?wait=0", headers=auth).json()
+    assert [e["type"] for e in got["events"]] == ["created", "claimed"]
+    seq = got["events"][0]["seq"]
+    _same(pair, "GET", f"{API}/staff/events?after={seq}&wait=0", headers=auth)
+    _same(pair, "GET", f"{API}/staff/events?after={got['last_seq']}&wait=0.2", headers=auth)
+    assert len(answered) == 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["after=-1", "after=1e3&wait=0", "wait=61", "wait=nan", "after=1&after=2&wait=0", "wait"],
+)
+def test_unusual_staff_polls_get_the_routes_answer(pair, answered, query: str) -> None:  # type: ignore[no-untyped-def]
+    api, _ = pair
+    anna = api.staff("anna", "staff", [api.site("Imatra")])
+    _same(pair, "GET", f"{API}/staff/events?{query}", headers=api.auth(anna))
+    assert answered == []  # handed to FastAPI
+
+
+def test_refused_and_cookie_staff_polls_go_to_the_route(pair, answered) -> None:  # type: ignore[no-untyped-def]
+    """No token, a wrong one, a kiosk's: the route's 401. The dashboard's session cookie is the
+    route's to check (the hot path takes bearer tokens only), and it is answered there."""
+    api, ref = pair
+    site = api.site("Kouvola")
+    kiosk = api.kiosk(site)
+    for headers in ({}, {"Authorization": "Bearer nope"}, api.auth(kiosk)):
+        got = _same(pair, "GET", f"{API}/staff/events?wait=0", headers=headers)
+        assert got.status_code == 401
+    token = api.staff("anna", "staff", [site])
+    api.client.cookies.set("kiosk_session", token)
+    ref.cookies.set("kiosk_session", token)
+    got = _same(pair, "GET", f"{API}/staff/events?wait=0")
+    assert got.status_code == 200
+    assert answered == []
+
+
+class _Order:
+    """An ASGI wrapper noting the path of each response body, in the order they are sent."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.bodies: list[str] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def noting(message: Any) -> None:
+            if message["type"] == "http.response.body":
+                self.bodies.append(scope["path"])
+            await send(message)
+
+        await self.app(scope, receive, noting if scope["type"] == "http" else send)
+
+
+def test_a_woken_staff_long_poll_is_answered_before_the_button(tmp_path, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """Staff first (SQLite, where the button runs on the event loop): the commit wakes the
+    helper's long poll, and its answer goes out before the kiosk's own."""
+    import threading
+
+    app = create_app(settings_for(tmp_path, f"sqlite:///{tmp_path / 'hub.sqlite'}"), clock=clock)
+    password = add_admin(app.state.hub)
+    order = _Order(app)
+    with TestClient(order) as client:
+        api = Driver(client)
+        api.passwords["admin"] = password
+        api.admin_token = api.login("admin")
+        site = api.site("Mikkeli")
+        anna, kiosk = api.staff("anna", "staff", [site]), api.kiosk(site)
+        url = f"{API}/staff/events"
+        after = client.get(url, params={"wait": 0}, headers=api.auth(anna)).json()["last_seq"]
+        got: list[Any] = []
+        poll = threading.Thread(
+            target=lambda: got.append(
+                client.get(url, params={"after": after, "wait": 10}, headers=api.auth(anna))
+            )
+        )
+        poll.start()
+        time.sleep(0.3)  # parked on the hub
+        order.bodies.clear()
+        made = api.ask(kiosk)
+        poll.join(10)
+    assert [e["request"]["id"] for e in got[0].json()["events"]] == [made["id"]]
+    assert order.bodies[:2] == [url, f"{API}/kiosk/requests"]
