@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -135,11 +134,6 @@ async def press_button(hub: Hub, token: str, body: HelpRequestIn, key: str) -> R
         finally:
             writer.rollback()  # after a commit nothing is left to roll back: only the turn
     writer.checkpoint_soon(hub.write_gate)
-    # Staff first: the commit woke the helpers' long polls; one turn of the loop lets them
-    # answer before this kiosk is answered. The request is what a helper must see at once
-    # (issue #5 times button -> readable by staff); the kiosk already holds it in its outbox
-    # and only learns its place in the queue from this answer, ~0.1 ms later.
-    await asyncio.sleep(0)
     return response
 
 
