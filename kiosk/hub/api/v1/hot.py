@@ -7,8 +7,7 @@ hub process spent most of a core on the fleet alone. :class:`HotPaths`, an ASGI 
 answers their common case directly: the same wire models validate the same way, then the same
 functions as the routes in ``kiosk.py`` do the work (``heartbeat_read``, ``kiosk_events_reader``,
 ``create_call``). The help button (``POST /kiosk/requests``) goes the same way: it is rare, but
-its latency is what a visitor waits for (issue #5 times it against a bare round trip), and so
-does a helper's long poll with a bearer token (``GET /staff/events``), where that time ends.
+its latency is what a visitor waits for (issue #5 times it against a bare round trip).
 
 Anything out of the ordinary is handed untouched to the FastAPI routes, which stay the reference
 (and the OpenAPI): no bearer token, a refused token, a body or query that does not validate
@@ -23,7 +22,6 @@ import re
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kiosk.hub.api.v1.deps import in_write_turn, parse_bearer
@@ -34,11 +32,8 @@ from kiosk.hub.api.v1.kiosk import (
     press_button,
 )
 from kiosk.hub.api.v1.longpoll import long_poll
-from kiosk.hub.api.v1.staff import staff_events_json
 from kiosk.hub.context import Hub
 from kiosk.hub.errors import Unauthorized
-from kiosk.hub.services import accounts
-from kiosk.hub.services.accounts import Principal
 from kiosk.protocol.common import API_PREFIX, WireIn
 from kiosk.protocol.kiosk import HeartbeatIn, HelpRequestIn, KioskEventsOut
 
@@ -47,7 +42,6 @@ In = TypeVar("In", bound=WireIn)
 HEARTBEAT_PATH = f"{API_PREFIX}/kiosk/heartbeat"
 EVENTS_PATH = f"{API_PREFIX}/kiosk/events"
 REQUESTS_PATH = f"{API_PREFIX}/kiosk/requests"
-STAFF_EVENTS_PATH = f"{API_PREFIX}/staff/events"
 # A kiosk's heartbeat is ~100 bytes; anything much larger goes the long way.
 MAX_BODY = 16 * 1024
 # Query values taken here; anything else (signs, exponents, spaces, repeats) goes to FastAPI.
@@ -59,9 +53,8 @@ _MAX_WAIT = 60.0
 
 
 class HotPaths:
-    """``POST /kiosk/heartbeat``, ``GET /kiosk/events``, ``POST /kiosk/requests`` and
-    ``GET /staff/events`` on their common path; every other request (and every unusual one of
-    these) passes to ``app``."""
+    """``POST /kiosk/heartbeat`` and ``GET /kiosk/events`` on their common path; every other
+    request (and every unusual one of these) passes to ``app``."""
 
     def __init__(self, app: ASGIApp, hub: Hub) -> None:
         self.app = app
@@ -78,9 +71,6 @@ class HotPaths:
                 return
             if path == REQUESTS_PATH and scope["method"] == "POST":
                 await self._create(scope, receive, send)
-                return
-            if path == STAFF_EVENTS_PATH and scope["method"] == "GET":
-                await self._staff_events(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -136,29 +126,6 @@ class HotPaths:
             return
         out = KioskEventsOut(events=found, last_seq=last)
         await _send_json(send, out.model_dump_json().encode())
-
-    async def _staff_events(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """A helper's long poll with a bearer token: where the button's timed path ends.
-        (The dashboard's browser session, a cookie, goes to the route.)"""
-        token, _ = _headers(scope)
-        query = _events_query(scope.get("query_string", b""))
-        if token is None or query is None:
-            await self.app(scope, receive, send)
-            return
-        hub = self.hub
-        try:
-            who = await hub.read(lambda engine: _staff_member(hub, engine, token))
-        except Unauthorized:
-            await self.app(scope, receive, send)
-            return
-        after, wait = query
-        await _send_json(send, (await staff_events_json(hub, who, after, wait)).encode())
-
-
-def _staff_member(hub: Hub, engine: Engine, token: str) -> Principal:
-    """The staff member of a session token, as ``deps.staff_identity`` checks it (401 if not)."""
-    with engine.connect() as conn:
-        return accounts.authenticate(conn, hub.settings.security, token, hub.clock(), hub.presence)
 
 
 def _headers(scope: Scope) -> tuple[str | None, str | None]:

@@ -333,15 +333,10 @@ async def staff_events(
     Answered as JSON text from the model itself (the same bytes FastAPI's response model
     rendering gives, without its validate-again and dump-again: this answer is the end of the
     kiosk's button -> readable by staff, which the benchmark times)."""
-    return Response(await staff_events_json(hub, who, after, wait), media_type="application/json")
-
-
-async def staff_events_json(hub: Hub, who: Principal, after: int, wait: float) -> str:
-    """The staff long poll's answer (:class:`StaffEventsOut` as JSON text), for this route and
-    for ``hot.HotPaths``, which answers the common case without FastAPI."""
     wait = min(wait, hub.settings.events.long_poll_seconds)
     found, last = await long_poll(hub, _reader(hub, who, after), wait, _fresh(who))
-    return StaffEventsOut(events=found, last_seq=last).model_dump_json()
+    body = StaffEventsOut(events=found, last_seq=last).model_dump_json()
+    return Response(body, media_type="application/json")
 
 
 @router.get("/events/stream", response_class=StreamingResponse)
